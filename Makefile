@@ -1,0 +1,40 @@
+# Two commands: `make serve` (the course site) and `make test` (every test).
+# Each creates .venv on first use and reinstalls only when pyproject.toml changes.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve test build lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.site: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[site]'
+	touch $@
+
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@ $(VENV)/.site
+
+serve: $(VENV)/.site
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(VENV)/.site
+	$(BIN)/mkdocs build --strict
+
+test: $(VENV)/.dev
+	$(BIN)/ruff check grader tests benchmarks
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check grader tests benchmarks
+	$(BIN)/mypy
+
+bench: $(VENV)/.dev
+	$(BIN)/python benchmarks/bench_grade.py
+
+clean:
+	rm -rf $(VENV) site .cache build

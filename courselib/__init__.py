@@ -1,0 +1,2 @@
+"""Helpers the course's lessons and exercises use: local stand-ins for the services an AI product
+talks to (an HTTP API, a chat model), so that every lesson and check runs offline."""

@@ -1,0 +1,81 @@
+"""Cell errors for people: which cell, which of the learner's lines, and what it usually means."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_CELL_FRAME = re.compile(r"Cell In\[(\d+)\], line (\d+)")
+
+# What a beginner most often needs to hear about each error, in plain words.
+EXPLANATIONS = {
+    "NameError": "Python does not know this name. Check its spelling, and that the cell "
+    "defining it ran above this one (Run All runs every cell from the top).",
+    "SyntaxError": "Python could not read this line. Look for a missing bracket, quote, colon "
+    "or comma, just here or on the line before.",
+    "IndentationError": "The spaces at the start of this line do not line up. The lines inside a "
+    "def, if or for need the same indent (4 spaces).",
+    "TypeError": "A value of the wrong kind was used here, such as adding text to a number, or "
+    "calling a function with the wrong number of arguments.",
+    "KeyError": "A dictionary was asked for a key it does not have. Check the key's spelling "
+    "and case, or use .get(key, default).",
+    "IndexError": "A list was asked for a position past its end. Positions start at 0, so the "
+    "last item of a list of 3 is at position 2.",
+    "AttributeError": "This value has no such method or attribute. Check the spelling, and "
+    "what kind of value it is (print(type(x))).",
+    "ValueError": "The value has the right kind but a wrong content, such as int('abc').",
+    "ZeroDivisionError": "Something was divided by zero. Check the divisor before dividing.",
+    "ModuleNotFoundError": "This module is not installed here. Check the spelling; the course "
+    "only needs the libraries it installs.",
+    "FileNotFoundError": "There is no file at this path. Use the path relative to the notebook's "
+    "folder, and check the name.",
+    "MemoryError": "The notebook used more memory than it may. Look for a list or string that "
+    "grows without end, or a very large number of repetitions.",
+    "StdinNotImplementedError": "The notebook asks for typed input with input(). The grader "
+    "cannot type for you: set the value in the code instead.",
+    "SystemExit": "The notebook called exit() or sys.exit(). Remove it: a notebook should run to "
+    "its end.",
+    "KeyboardInterrupt": "The cell was interrupted.",
+    "RecursionError": "A function calls itself without stopping. Check the case that should end "
+    "the recursion.",
+    "NotImplementedError": "This part of the exercise is not written yet.",
+}
+
+
+@dataclass(frozen=True)
+class CellError:
+    """An error raised while a cell ran, located in the learner's own code."""
+
+    cell: int  # 1-based position of the cell in the notebook, as the learner counts them
+    ename: str
+    evalue: str
+    line: str  # the learner's own line that raised, when it could be found
+    line_number: int | None
+    timed_out: bool = False
+
+    @property
+    def explanation(self) -> str:
+        return EXPLANATIONS.get(self.ename, "")
+
+    def to_dict(self) -> dict[str, object]:
+        return {"cell": self.cell, "ename": self.ename, "evalue": self.evalue, "line": self.line,
+                "line_number": self.line_number, "timed_out": self.timed_out,
+                "explanation": self.explanation}
+
+
+def strip_ansi(text: str) -> str:
+    return _ANSI.sub("", text)
+
+
+def locate_learner_line(traceback_lines: list[str], sources_by_count: dict[int, str],
+                        own_source: str) -> tuple[str, int | None]:
+    """The learner's line named by the innermost `Cell In[n], line m` frame of an IPython traceback."""
+    matches = _CELL_FRAME.findall(strip_ansi("\n".join(traceback_lines)))
+    if not matches:
+        return "", None
+    count, line_number = int(matches[-1][0]), int(matches[-1][1])
+    source = sources_by_count.get(count, own_source)
+    lines = source.splitlines()
+    line = lines[line_number - 1].strip() if 0 < line_number <= len(lines) else ""
+    return line, line_number

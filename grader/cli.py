@@ -1,0 +1,97 @@
+"""`grade`: the learner's command. `grade TARGET` grades; `grade COMMAND` runs one of the others.
+
+Every problem the learner can cause is one line and an exit code (DESIGN.md): 0 all passed,
+1 some checks did not pass, 2 the input cannot be graded, 3 the grader itself could not run.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from grader import __version__
+from grader.errors import GraderError
+
+EXIT_UNGRADABLE = 2
+
+
+class _GradeGroup(click.Group):
+    """A group whose first argument is a command name, or else something to grade."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["run", *args]
+        elif not args:
+            args = ["run"]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_GradeGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="grade")
+def main() -> None:
+    """Grade an exercise notebook and see what to do next.
+
+    \b
+    grade greeting                 grade an exercise by its id
+    grade path/to/notebook.ipynb   grade a notebook
+    grade                          inside an exercise folder: grade its notebook
+    """
+
+
+@main.command("run", hidden=True)
+@click.argument("target", required=False)
+@click.option("--json", "json_out", metavar="FILE", help="Also write the result as JSON (- for stdout).")
+@click.option("--junit", metavar="FILE", help="Also write a JUnit XML report.")
+@click.option("--gradescope", metavar="FILE", help="Also write Gradescope's results.json.")
+@click.option("--extra-checks", type=click.Path(file_okay=False, path_type=Path),
+              help="A folder of hidden checks (test_*.py) to add, for instructors.")
+@click.option("--quiet", "-q", is_flag=True, help="No report on the terminal; only the exit code.")
+def run(target: str | None, json_out: str | None, junit: str | None, gradescope: str | None,
+        extra_checks: Path | None, quiet: bool) -> None:
+    """Grade TARGET: a notebook, an exercise folder or an exercise id."""
+    from grader.engine import grade_notebook
+    from grader.exercise import resolve_target
+
+    with _friendly_errors():
+        exercise, notebook = resolve_target(target)
+        if extra_checks is not None and not extra_checks.is_dir():
+            raise click.UsageError(f"--extra-checks {extra_checks} is not a folder.")
+        result = grade_notebook(notebook, exercise, extra_checks=extra_checks)
+    _write_formats(result, json_out, junit, gradescope)
+    if not quiet and json_out != "-":
+        from grader.report import print_report
+
+        print_report(result)
+    sys.exit(result.exit_code)
+
+
+def _write_formats(result: Any, json_out: str | None, junit: str | None, gradescope: str | None) -> None:
+    from grader import formats
+
+    for destination, render in ((json_out, formats.to_json), (junit, formats.to_junit),
+                                (gradescope, formats.to_gradescope)):
+        if destination:
+            formats.emit(render(result), destination)
+
+
+class _friendly_errors:
+    """Turn the grader's own errors and Ctrl-C into one line and an exit code."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _tb: Any) -> bool:
+        if isinstance(error, GraderError):
+            click.secho(f"grade: {error}", fg="red", err=True)
+            sys.exit(error.exit_code)
+        if isinstance(error, KeyboardInterrupt):
+            click.echo("\ngrade: stopped (Ctrl-C). Nothing was changed.", err=True)
+            sys.exit(130)
+        return False
+
+
+if __name__ == "__main__":
+    main()

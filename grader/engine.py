@@ -1,0 +1,92 @@
+"""The grading pipeline of DESIGN.md, end to end: load, prepare, execute, check, result.
+
+`grade_notebook` is what `grade`, `course check` and the batch grader all call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from grader.errors import GraderBroken
+from grader.exercise import Exercise
+from grader.kernel import RunningKernel, start_kernel
+from grader.load import load_notebook
+from grader.prepare import working_folder
+from grader.result import CheckResult, GradeResult, Outcome, versions
+
+
+def _import_checking_machinery() -> None:
+    """Import pytest and the check plugin while the kernel boots (it takes most of a second)."""
+    import grader.checks  # noqa: F401
+
+
+def grade_notebook(notebook: Path, exercise: Exercise, extra_checks: Path | None = None,
+                   hints_shown: int = 0) -> GradeResult:
+    """Grade `notebook` against `exercise`'s checks (and hidden `extra_checks`); never writes it."""
+    started = time.perf_counter()
+    nb = load_notebook(notebook, exercise.limits.max_notebook_mb)
+    with working_folder(nb, exercise) as workdir, ThreadPoolExecutor(1) as pool:
+        warm = pool.submit(_import_checking_machinery)
+        kernel = None
+        try:
+            kernel, execution = asyncio.run(_boot_and_execute(nb, workdir, exercise))
+            warm.result()
+            executed = time.perf_counter()
+            checks, broken = _check(kernel, execution, workdir, exercise, extra_checks)
+        finally:
+            if kernel is not None:
+                kernel.kill()
+    if broken:
+        raise GraderBroken(f"The checks of {exercise.id} could not be loaded: {broken[0]}")
+    return GradeResult(
+        exercise_id=exercise.id, title=exercise.title, notebook=str(notebook),
+        checks=tuple(checks), cell_errors=tuple(execution.errors),
+        stopped_at=execution.stopped_at, stop_reason=execution.stop_reason,
+        out_of_time=execution.out_of_time,
+        next_hint=_next_hint(exercise, checks, hints_shown),
+        timings={"execute": round(executed - started, 3), "checks": round(time.perf_counter() - executed, 3),
+                 "total": round(time.perf_counter() - started, 3)},
+        versions=versions(), graded_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    )
+
+
+async def _boot_and_execute(nb, workdir: Path, exercise: Exercise):  # type: ignore[no-untyped-def]
+    from grader.execute import execute_notebook
+
+    kernel = await start_kernel(workdir, exercise)
+    try:
+        return kernel, await execute_notebook(nb, kernel, exercise.limits)
+    except BaseException:
+        kernel.kill()
+        raise
+
+
+def _check(kernel: RunningKernel, execution, workdir: Path, exercise: Exercise,  # type: ignore[no-untyped-def]
+           extra_checks: Path | None) -> tuple[list[CheckResult], list[str]]:
+    from grader.checks import run_checks
+    from grader.probe import NotebookHandle
+
+    handle = NotebookHandle(kernel, execution, workdir, exercise.folder, exercise.limits.cell_timeout)
+    hidden = sorted(extra_checks.glob("test_*.py")) if extra_checks else []
+    ini = workdir / ".grader-pytest.ini"
+    ini.write_text("[pytest]\n")
+    try:
+        return run_checks([*exercise.check_files, *hidden], handle, exercise.folder, ini, set(hidden))
+    finally:
+        handle.close()
+
+
+def _next_hint(exercise: Exercise, checks: list[CheckResult], hints_shown: int) -> str | None:
+    """A failing check's own hint first; else the exercise's next tiered hint."""
+    if all(c.outcome is Outcome.PASSED for c in checks):
+        return None
+    for check in checks:
+        if check.outcome is not Outcome.PASSED and check.hint:
+            return check.hint
+    if exercise.hints:
+        return exercise.hints[min(hints_shown, len(exercise.hints) - 1)]
+    return None

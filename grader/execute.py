@@ -1,0 +1,145 @@
+"""Stage 3, execute: run every cell in the kernel with nbclient, within the exercise's limits.
+
+Errors are recorded per cell and execution goes on, so one broken cell does not hide the rest;
+a cell that runs too long is interrupted; output past the cap is cut; if the notebook stops
+Python itself, the cell that did it is recorded.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from nbclient import NotebookClient
+from nbclient.exceptions import DeadKernelError
+from nbformat import NotebookNode
+
+from grader.cell_errors import CellError, locate_learner_line
+from grader.errors import KernelStartError
+from grader.exercise import Limits
+from grader.kernel import RunningKernel
+
+TIMEOUT_ENAME = "CellTimeoutError"
+_quiet = logging.getLogger("grader.nbclient")
+_quiet.addHandler(logging.NullHandler())
+_quiet.propagate = False
+
+
+@dataclass
+class Execution:
+    """What happened when the notebook ran."""
+
+    notebook: NotebookNode
+    errors: list[CellError] = field(default_factory=list)
+    printed: dict[int, str] = field(default_factory=dict)  # cell position (1-based) -> stdout
+    stopped_at: int | None = None  # the cell during which the kernel died
+    stop_reason: str = ""
+    out_of_time: bool = False  # the total time limit ran out before every cell ran
+    seconds: float = 0.0
+
+
+class _GradingClient(NotebookClient):  # type: ignore[misc]
+    """nbclient's client, with a cap on each cell's output."""
+
+    def __init__(self, nb: NotebookNode, output_cap: int, **kw: Any) -> None:
+        super().__init__(nb, **kw)
+        self.output_cap = output_cap
+        self._output_sizes: dict[int, int] = {}
+
+    def output(self, outs: list[NotebookNode], msg: dict[str, Any], display_id: str | None,
+               cell_index: int) -> NotebookNode | None:
+        content = msg.get("content", {})
+        size = len(content.get("text", "")) + sum(len(str(v)) for v in content.get("data", {}).values())
+        used = self._output_sizes.get(cell_index, 0)
+        self._output_sizes[cell_index] = used + size
+        if used + size <= self.output_cap:
+            return super().output(outs, msg, display_id, cell_index)
+        if used <= self.output_cap:  # say it once, where the learner will see it
+            note = f"\n[output cut: this cell printed more than {self.output_cap // 1024} KB]\n"
+            outs.append(NotebookNode(output_type="stream", name="stderr", text=note))
+        return None
+
+
+async def execute_notebook(nb: NotebookNode, kernel: RunningKernel, limits: Limits) -> Execution:
+    """Run each code cell of `nb` in `kernel`; never raises for anything the learner's code does."""
+    started = time.monotonic()
+    deadline = started + limits.total_timeout
+    replies: dict[int, dict[str, Any]] = {}
+
+    def cell_timeout(_cell: NotebookNode) -> float:
+        return max(0.1, min(limits.cell_timeout, deadline - time.monotonic()))
+
+    def record(cell: NotebookNode, cell_index: int, execute_reply: dict[str, Any]) -> None:
+        replies[cell_index] = execute_reply.get("content", {})
+
+    client = _GradingClient(
+        nb, output_cap=limits.output_kb * 1024, km=kernel.manager, timeout_func=cell_timeout,
+        allow_errors=True, interrupt_on_timeout=True, startup_timeout=60,
+        error_on_timeout={"ename": TIMEOUT_ENAME, "evalue": "", "traceback": []},
+        on_cell_executed=record, log=_quiet, iopub_timeout=2, kernel_name="grader",
+    )
+    execution = Execution(notebook=nb)
+    try:
+        await client.async_start_new_kernel_client()
+    except (RuntimeError, TimeoutError) as err:
+        raise KernelStartError(
+            f"Python started but never became ready to run your notebook ({err}). "
+            "Try again; if it keeps happening, reinstall the course (pip install -e .)."
+        ) from None
+    try:
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            if time.monotonic() >= deadline:
+                execution.out_of_time = True
+                break
+            try:
+                await client.async_execute_cell(cell, index)
+            except DeadKernelError:
+                execution.stopped_at = index + 1
+                execution.stop_reason = _death_reason(kernel)
+                break
+    finally:
+        client.kc.stop_channels()
+    _collect(execution, replies)
+    execution.seconds = time.monotonic() - started
+    return execution
+
+
+def _death_reason(kernel: RunningKernel) -> str:
+    code = kernel.exit_code()
+    if code is None:
+        return "Python stopped answering"
+    if code == -9:
+        return "Python was killed, most often because it ran out of memory"
+    if code < 0:
+        return "Python crashed (a fault in a library, or os.kill)"
+    return f"the notebook ended Python itself (exit code {code}, as os._exit does)"
+
+
+def _collect(execution: Execution, replies: dict[int, dict[str, Any]]) -> None:
+    """Turn nbclient's replies and outputs into per-cell errors and printed text."""
+    cells = execution.notebook.cells
+    sources = {c.get("execution_count"): c.source for c in cells if c.get("execution_count")}
+    for index, cell in enumerate(cells):
+        if cell.cell_type != "code":
+            continue
+        outputs = cell.get("outputs", [])
+        execution.printed[index + 1] = "".join(
+            o.get("text", "") for o in outputs if o.get("output_type") == "stream" and o.get("name") == "stdout"
+        )
+        reply = replies.get(index)
+        if not reply or reply.get("status") != "error":
+            continue
+        error_output = next((o for o in outputs if o.get("output_type") == "error"), {})
+        traceback = reply.get("traceback") or error_output.get("traceback", [])
+        timed_out = reply.get("ename") == TIMEOUT_ENAME
+        line, line_number = locate_learner_line(traceback, sources, cell.source)
+        execution.errors.append(CellError(
+            cell=index + 1,
+            ename="TimeoutError" if timed_out else str(reply.get("ename", "Error")),
+            evalue="" if timed_out else str(reply.get("evalue", "")),
+            line=line, line_number=line_number, timed_out=timed_out,
+        ))

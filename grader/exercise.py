@@ -1,0 +1,204 @@
+"""Exercises: their `exercise.toml`, and finding one from what the learner typed."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.errors import UngradableInput
+
+EXERCISE_FILE = "exercise.toml"
+NOTEBOOK_METADATA_KEY = "course"  # notebook.metadata.course.exercise holds the exercise id
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How long and how much a learner's notebook may run."""
+
+    cell_timeout: float = 30.0
+    total_timeout: float = 300.0
+    memory_mb: int = 2048
+    output_kb: int = 256  # per cell; beyond it output is cut, as a terminal would scroll it away
+    max_notebook_mb: float = 20.0
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise folder: the starter notebook, its checks and its metadata."""
+
+    id: str
+    title: str
+    folder: Path
+    notebook_name: str
+    points: float
+    hints: tuple[str, ...] = ()
+    explanation: str = ""
+    data: tuple[str, ...] = ()
+    env: dict[str, str] = field(default_factory=dict)
+    limits: Limits = Limits()
+
+    @property
+    def module(self) -> str:
+        return self.folder.parent.name
+
+    @property
+    def starter(self) -> Path:
+        return self.folder / self.notebook_name
+
+    @property
+    def check_files(self) -> list[Path]:
+        return sorted(self.folder.glob("test_*.py"))
+
+    def solution(self, course_root: Path) -> Path:
+        return course_root / "solutions" / self.module / self.folder.name / self.notebook_name
+
+
+def load_exercise(folder: Path) -> Exercise:
+    """Read an exercise folder; a broken or incomplete one is an `UngradableInput`."""
+    toml_path = folder / EXERCISE_FILE
+    try:
+        meta = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UngradableInput(f"{folder} is not an exercise folder: it has no {EXERCISE_FILE}.")
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise UngradableInput(f"{toml_path} is broken and cannot be read: {err}.") from None
+    notebooks = _notebooks(folder) or _notebooks(_solution_twin(folder))
+    notebook_name = meta.get("notebook") or (notebooks[0] if len(notebooks) == 1 else "")
+    if not notebook_name:
+        raise UngradableInput(f"{toml_path} must say which notebook is the exercise (notebook = ...).")
+    if not list(folder.glob("test_*.py")):
+        raise UngradableInput(f"{folder} has no checks (test_*.py): there is nothing to grade with.")
+    try:
+        limits = Limits(**meta.get("limits", {}))
+        return Exercise(
+            id=str(meta["id"]),
+            title=str(meta.get("title", meta["id"])),
+            folder=folder.resolve(),
+            notebook_name=notebook_name,
+            points=float(meta.get("points", 0)),
+            hints=tuple(meta.get("hints", ())),
+            explanation=str(meta.get("explanation", "")),
+            data=tuple(meta.get("data", ())),
+            env={str(k): str(v) for k, v in meta.get("env", {}).items()},
+            limits=limits,
+        )
+    except (KeyError, TypeError) as err:
+        raise UngradableInput(f"{toml_path} is incomplete or has a wrong field: {err}.") from None
+
+
+def _notebooks(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob("*.ipynb") if ".bak-" not in p.name)
+
+
+def _solution_twin(exercise_folder: Path) -> Path:
+    """solutions/MODULE/SLUG for exercises/MODULE/SLUG (a new exercise has no starter yet)."""
+    return exercise_folder.parent.parent.parent / "solutions" / exercise_folder.parent.name / exercise_folder.name
+
+
+def find_course_root(start: Path | None = None) -> Path | None:
+    """The folder holding `exercises/`: $COURSE_ROOT, else upwards from `start`, else the install."""
+    if env_root := os.environ.get("COURSE_ROOT"):
+        return Path(env_root).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "exercises").is_dir():
+            return folder
+    installed = Path(__file__).resolve().parent.parent  # an editable install of the course repo
+    return installed if (installed / "exercises").is_dir() else None
+
+
+def all_exercises(course_root: Path) -> list[Exercise]:
+    """Every exercise of the course, in roadmap order (module folder, then exercise folder)."""
+    return [load_exercise(p.parent) for p in sorted(course_root.glob(f"exercises/*/*/{EXERCISE_FILE}"))]
+
+
+def exercise_ids(course_root: Path) -> dict[str, Path]:
+    """Map each exercise id (and module/slug) to its folder, without loading every notebook."""
+    ids: dict[str, Path] = {}
+    for toml_path in sorted(course_root.glob(f"exercises/*/*/{EXERCISE_FILE}")):
+        folder = toml_path.parent
+        try:
+            ids[str(tomllib.loads(toml_path.read_text(encoding="utf-8"))["id"])] = folder
+        except (tomllib.TOMLDecodeError, KeyError, UnicodeDecodeError):
+            pass  # reported when that exercise itself is graded
+        ids.setdefault(f"{folder.parent.name}/{folder.name}", folder)
+    return ids
+
+
+def find_exercise_by_id(exercise_id: str, course_root: Path | None) -> Exercise:
+    """The exercise with this id, or an error that suggests the nearest ids."""
+    ids = exercise_ids(course_root) if course_root else {}
+    if exercise_id in ids:
+        return load_exercise(ids[exercise_id])
+    close = difflib.get_close_matches(exercise_id, ids, n=3, cutoff=0.5)
+    if close:
+        suggestion = " or ".join(f"'{c}'" for c in close)
+        raise UngradableInput(f"There is no exercise '{exercise_id}'. Did you mean {suggestion}?")
+    if not ids:
+        raise UngradableInput(
+            f"There is no exercise '{exercise_id}', and no course folder was found here: "
+            "run grade inside the course folder, or give the notebook's path."
+        )
+    raise UngradableInput(
+        f"There is no exercise '{exercise_id}' and no path of that name. "
+        "Run `grade list` to see every exercise."
+    )
+
+
+def exercise_for_notebook(notebook: Path, course_root: Path | None) -> Exercise:
+    """The exercise a notebook belongs to: its own folder, the id in its metadata, or its name."""
+    if (notebook.parent / EXERCISE_FILE).is_file():
+        return load_exercise(notebook.parent)
+    # A solution notebook is graded with its exercise's checks.
+    if notebook.parent.parent.parent.name == "solutions":
+        twin = notebook.parent.parent.parent.parent / "exercises"
+        folder = twin / notebook.parent.parent.name / notebook.parent.name
+        if (folder / EXERCISE_FILE).is_file():
+            return load_exercise(folder)
+    exercise_id = _id_from_metadata(notebook)
+    if exercise_id:
+        return find_exercise_by_id(exercise_id, course_root)
+    if course_root:
+        for folder in (p.parent for p in course_root.glob(f"exercises/*/*/{notebook.name}")):
+            if (folder / EXERCISE_FILE).is_file():
+                return load_exercise(folder)
+    raise UngradableInput(
+        f"I could not tell which exercise {notebook.name} belongs to. "
+        "Keep the notebook in its exercise folder, or name the exercise: grade EXERCISE-ID."
+    )
+
+
+def _id_from_metadata(notebook: Path) -> str | None:
+    try:
+        meta = json.loads(notebook.read_bytes()).get("metadata", {})
+        return str(meta[NOTEBOOK_METADATA_KEY]["exercise"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def resolve_target(target: str | None, cwd: Path | None = None) -> tuple[Exercise, Path]:
+    """Turn what the learner typed (nothing, a notebook, a folder, an id) into (exercise, notebook)."""
+    cwd = cwd or Path.cwd()
+    course_root = find_course_root(cwd)
+    if target is None:
+        if (cwd / EXERCISE_FILE).is_file():
+            exercise = load_exercise(cwd)
+            return exercise, exercise.starter
+        raise UngradableInput(
+            "Tell me what to grade: a notebook (grade my.ipynb), an exercise folder, or an "
+            "exercise id (grade greeting). Run `grade list` to see every exercise."
+        )
+    path = (cwd / target).resolve() if not Path(target).is_absolute() else Path(target)
+    if path.is_dir():
+        exercise = load_exercise(path)
+        return exercise, exercise.starter
+    if path.is_file():
+        return exercise_for_notebook(path, course_root), path
+    if target.endswith(".ipynb"):
+        raise UngradableInput(f"There is no file {target}. Check the name and the folder you are in.")
+    exercise = find_exercise_by_id(target, course_root)
+    return exercise, exercise.starter

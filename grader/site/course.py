@@ -1,0 +1,295 @@
+"""The course as the site sees it: modules, lessons, exercises and solutions, read from folders.
+
+Nothing here is listed by hand. A module is a folder `docs/modules/NN-slug/` (and/or
+`exercises/NN-slug/`); its lessons are the notebooks and Markdown files beside its `index.md`;
+its exercises are the folders under `exercises/NN-slug/` that hold an `exercise.toml`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mkdocs.utils.meta import get_data
+
+EXERCISE_FILE = "exercise.toml"
+_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+class CourseError(Exception):
+    """A course folder the site cannot publish; the message says which file and why."""
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One lesson page: a notebook or Markdown file in a module folder."""
+
+    module_id: str
+    path: Path
+    title: str
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+    @property
+    def src_uri(self) -> str:
+        return f"modules/{self.module_id}/{self.path.name}"
+
+    @property
+    def progress_id(self) -> str:
+        return f"lesson:{self.module_id}/{self.stem}"
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise folder and what its `exercise.toml` says."""
+
+    module_id: str
+    folder: Path
+    id: str
+    title: str
+    points: float
+    notebook: Path
+    hints: tuple[str, ...] = ()
+    explanation: str = ""
+    data: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()  # what an author should fix; logged as warnings
+
+    @property
+    def slug(self) -> str:
+        return self.folder.name
+
+    @property
+    def page_uri(self) -> str:
+        return f"modules/{self.module_id}/exercises/{self.slug}/index.md"
+
+    @property
+    def notebook_uri(self) -> str:
+        return f"modules/{self.module_id}/exercises/{self.slug}/{self.notebook.name}"
+
+    @property
+    def zip_uri(self) -> str:
+        return f"modules/{self.module_id}/exercises/{self.slug}/{self.slug}.zip"
+
+    @property
+    def progress_id(self) -> str:
+        return f"exercise:{self.id}"
+
+
+@dataclass(frozen=True)
+class Solution:
+    """A reference solution notebook, published in its own section."""
+
+    module_id: str
+    slug: str
+    notebook: Path
+    title: str
+
+    @property
+    def page_uri(self) -> str:
+        return f"solutions/{self.module_id}/{self.slug}/index.md"
+
+    @property
+    def notebook_uri(self) -> str:
+        return f"solutions/{self.module_id}/{self.slug}/{self.notebook.name}"
+
+
+@dataclass(frozen=True)
+class Module:
+    """A step of the roadmap."""
+
+    id: str
+    title: str
+    number: str
+    hours: float | None
+    objectives: tuple[str, ...]
+    prerequisites: tuple[str, ...]
+    index: Path | None
+    lessons: tuple[Lesson, ...] = ()
+    exercises: tuple[Exercise, ...] = ()
+    solutions: tuple[Solution, ...] = ()
+
+    @property
+    def index_uri(self) -> str:
+        return f"modules/{self.id}/index.md"
+
+    @property
+    def label(self) -> str:
+        """The title with its step number, as the navigation and roadmap show it."""
+        return f"{self.number}. {self.title}" if self.number else self.title
+
+    @property
+    def progress_ids(self) -> list[str]:
+        return [x.progress_id for x in (*self.lessons, *self.exercises)]
+
+
+@dataclass(frozen=True)
+class Course:
+    """Every module, in roadmap order."""
+
+    modules: tuple[Module, ...] = field(default_factory=tuple)
+
+    @property
+    def exercises(self) -> list[Exercise]:
+        return [ex for m in self.modules for ex in m.exercises]
+
+    @property
+    def solutions(self) -> list[Solution]:
+        return [s for m in self.modules for s in m.solutions]
+
+    def module(self, module_id: str) -> Module | None:
+        """The module with this id, if there is one."""
+        return next((m for m in self.modules if m.id == module_id), None)
+
+
+def discover_course(modules_dir: Path, exercises_dir: Path, solutions_dir: Path) -> Course:
+    """Read every module, lesson, exercise and solution from the three course folders."""
+    ids = sorted({p.name for d in (modules_dir, exercises_dir) for p in _subdirs(d)})
+    modules = [
+        _read_module(module_id, modules_dir / module_id, exercises_dir / module_id,
+                     solutions_dir / module_id)
+        for module_id in ids
+    ]
+    return Course(tuple(modules))
+
+
+def _subdirs(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+
+
+def _read_module(module_id: str, docs: Path, exercises: Path, solutions: Path) -> Module:
+    index = docs / "index.md"
+    meta: dict[str, Any] = {}
+    if index.is_file():
+        _, meta = get_data(index.read_text(encoding="utf-8"))
+    exercise_list = tuple(
+        read_exercise(module_id, folder)
+        for folder in _subdirs(exercises)
+        if (folder / EXERCISE_FILE).is_file()
+    )
+    titles = {ex.slug: ex.title for ex in exercise_list}
+    return Module(
+        id=module_id,
+        title=str(meta.get("title") or _title_from_id(module_id)),
+        number=_number_from_id(module_id),
+        hours=_as_hours(meta.get("hours"), index),
+        objectives=tuple(str(o) for o in meta.get("objectives") or ()),
+        prerequisites=tuple(str(p) for p in _as_list(meta.get("prerequisites"))),
+        index=index if index.is_file() else None,
+        lessons=tuple(_read_lessons(module_id, docs)),
+        exercises=exercise_list,
+        solutions=tuple(_read_solutions(module_id, solutions, titles)),
+    )
+
+
+def _read_lessons(module_id: str, docs: Path) -> list[Lesson]:
+    if not docs.is_dir():
+        return []
+    files = sorted(
+        p for p in docs.iterdir()
+        if p.is_file() and p.suffix in (".ipynb", ".md") and p.name != "index.md"
+        and ".bak-" not in p.name and not p.name.startswith((".", "_"))
+    )
+    return [Lesson(module_id, p, lesson_title(p)) for p in files]
+
+
+def lesson_title(path: Path) -> str:
+    """The first `# Title` of a lesson (its front matter title for Markdown), else its name."""
+    text = ""
+    if path.suffix == ".ipynb":
+        try:
+            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        except (OSError, ValueError) as err:
+            raise CourseError(f"{path} is not a readable notebook: {err}") from None
+        text = "\n".join(
+            "".join(c.get("source", "")) for c in cells if c.get("cell_type") == "markdown"
+        )
+    else:
+        text, meta = get_data(path.read_text(encoding="utf-8"))
+        if meta.get("title"):
+            return str(meta["title"])
+    match = _H1.search(text)
+    return match.group(1).strip() if match else _title_from_id(path.stem)
+
+
+def read_exercise(module_id: str, folder: Path) -> Exercise:
+    """One exercise folder; a broken `exercise.toml` is a `CourseError` naming the file."""
+    toml_path = folder / EXERCISE_FILE
+    try:
+        meta = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise CourseError(f"{toml_path} cannot be read: {err}") from None
+    problems = []
+    notebook = _exercise_notebook(folder, meta.get("notebook"))
+    if notebook is None:
+        problems.append(f"{folder} has no single starter notebook (or `notebook = ...`)")
+        notebook = folder / f"{folder.name}.ipynb"
+    if "id" not in meta:
+        problems.append(f"{toml_path} has no `id`; using the folder name")
+    hints = meta.get("hints") or []
+    if not isinstance(hints, list):
+        raise CourseError(f"{toml_path}: `hints` should be a list of strings")
+    return Exercise(
+        module_id=module_id,
+        folder=folder,
+        id=str(meta.get("id", folder.name)),
+        title=str(meta.get("title") or _title_from_id(folder.name)),
+        points=float(meta.get("points", 0)),
+        notebook=notebook,
+        hints=tuple(str(h) for h in hints),
+        explanation=str(meta.get("explanation", "")),
+        data=tuple(str(d) for d in meta.get("data") or ()),
+        problems=tuple(problems),
+    )
+
+
+def _exercise_notebook(folder: Path, named: object) -> Path | None:
+    if named:
+        path = folder / str(named)
+        return path if path.is_file() else None
+    notebooks = sorted(p for p in folder.glob("*.ipynb") if ".bak-" not in p.name)
+    return notebooks[0] if len(notebooks) == 1 else None
+
+
+def _read_solutions(module_id: str, solutions: Path, titles: dict[str, str]) -> list[Solution]:
+    found = []
+    for folder in _subdirs(solutions):
+        for nb in sorted(p for p in folder.glob("*.ipynb") if ".bak-" not in p.name):
+            title = titles.get(folder.name) or _title_from_id(folder.name)
+            found.append(Solution(module_id, folder.name, nb, title))
+            break  # one reference notebook per exercise
+    return found
+
+
+def _number_from_id(module_id: str) -> str:
+    match = re.match(r"(\d+)", module_id)
+    return str(int(match.group(1))) if match else ""
+
+
+def _title_from_id(name: str) -> str:
+    words = re.sub(r"^\d+[-_]?", "", name).replace("-", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else name
+
+
+def _as_list(value: object) -> list[object]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def _as_hours(value: object, where: Path) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise CourseError(f"{where}: `hours` should be a number, not {value!r}") from None
