@@ -17,7 +17,7 @@ import textwrap
 import traceback
 from typing import Any
 
-from grader.wire import decode, encode, repr_limited
+from grader.wire import decode, encode
 
 _dumps, _loads = json.dumps, json.loads
 _refs: dict[int, Any] = {}
@@ -134,11 +134,11 @@ def handle(request_text: str) -> str:
         reply = {"not_attempted": str(err)}
     except _Undefined as err:
         reply = {"undefined": str(err)}
-    except BaseException as err:  # noqa: BLE001  the learner's SystemExit and interrupts too
+    except BaseException as err:
         reply = {"raised": {
             "type": type(err).__name__,
             "bases": [c.__name__ for c in type(err).__mro__],
-            "message": repr_limited(str(err), 2000),
+            "message": str(err)[:2000],
             "line": _learner_line(err),
         }}
     reply["printed"] = printed.getvalue()[-_PRINTED_LIMIT:]

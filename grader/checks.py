@@ -9,6 +9,7 @@ fault, never counted against the learner).
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,14 @@ def _describe(item: pytest.Item) -> str:
     return item.name.removeprefix("test_").replace("_", " ")
 
 
+def _forget_modules(check_files: list[Path]) -> None:
+    """Drop the check modules pytest imported, so the next grading reads them afresh."""
+    paths = {str(p.resolve()) for p in check_files}
+    for name, module in list(sys.modules.items()):
+        if getattr(module, "__file__", None) in paths:
+            del sys.modules[name]
+
+
 def run_checks(check_files: list[Path], handle: NotebookHandle, rootdir: Path, ini_file: Path,
                hidden_files: set[Path] = frozenset()) -> tuple[list[CheckResult], list[str]]:  # type: ignore[assignment]
     """Run the checks with pytest in this process; return their results and any broken files."""
@@ -127,6 +136,7 @@ def run_checks(check_files: list[Path], handle: NotebookHandle, rootdir: Path, i
     try:
         code = pytest.main(args, plugins=[plugin])
     finally:
+        _forget_modules(check_files)
         if saved is None:
             os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
         else:

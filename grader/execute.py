@@ -101,9 +101,16 @@ async def execute_notebook(nb: NotebookNode, kernel: RunningKernel, limits: Limi
                 execution.stopped_at = index + 1
                 execution.stop_reason = _death_reason(kernel)
                 break
+            except Exception:  # the kernel's replies became garbage: learner code broke its messaging
+                execution.stopped_at = index + 1
+                execution.stop_reason = ("the notebook broke Python's connection to the grader, "
+                                         "for example by replacing json or another part of Python")
+                kernel.kill()
+                break
     finally:
         client.kc.stop_channels()
-    _collect(execution, replies)
+        client.kc.context.destroy(linger=0)
+    _collect(execution, replies, limits)
     execution.seconds = time.monotonic() - started
     return execution
 
@@ -119,7 +126,7 @@ def _death_reason(kernel: RunningKernel) -> str:
     return f"the notebook ended Python itself (exit code {code}, as os._exit does)"
 
 
-def _collect(execution: Execution, replies: dict[int, dict[str, Any]]) -> None:
+def _collect(execution: Execution, replies: dict[int, dict[str, Any]], limits: Limits) -> None:
     """Turn nbclient's replies and outputs into per-cell errors and printed text."""
     cells = execution.notebook.cells
     sources = {c.get("execution_count"): c.source for c in cells if c.get("execution_count")}
@@ -135,11 +142,15 @@ def _collect(execution: Execution, replies: dict[int, dict[str, Any]]) -> None:
             continue
         error_output = next((o for o in outputs if o.get("output_type") == "error"), {})
         traceback = reply.get("traceback") or error_output.get("traceback", [])
-        timed_out = reply.get("ename") == TIMEOUT_ENAME
+        ename = str(reply.get("ename", "Error"))
+        timed_out = ename == TIMEOUT_ENAME
+        evalue = str(reply.get("evalue", ""))
+        if timed_out:
+            ename, evalue = "TimeoutError", f"the cell ran longer than {limits.cell_timeout:g} seconds"
+        elif ename == "MemoryError":
+            evalue = f"the notebook used more than {limits.memory_mb} MB of memory"
         line, line_number = locate_learner_line(traceback, sources, cell.source)
         execution.errors.append(CellError(
-            cell=index + 1,
-            ename="TimeoutError" if timed_out else str(reply.get("ename", "Error")),
-            evalue="" if timed_out else str(reply.get("evalue", "")),
+            cell=index + 1, ename=ename, evalue=evalue,
             line=line, line_number=line_number, timed_out=timed_out,
         ))

@@ -63,7 +63,7 @@ def load_exercise(folder: Path) -> Exercise:
     try:
         meta = tomllib.loads(toml_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise UngradableInput(f"{folder} is not an exercise folder: it has no {EXERCISE_FILE}.")
+        raise UngradableInput(f"{folder} is not an exercise folder: it has no {EXERCISE_FILE}.") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise UngradableInput(f"{toml_path} is broken and cannot be read: {err}.") from None
     notebooks = _notebooks(folder) or _notebooks(_solution_twin(folder))

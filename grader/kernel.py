@@ -62,6 +62,8 @@ class RunningKernel:
             process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             pass
+        if self.manager._created_context:  # the manager's own zmq context, if it made one
+            self.manager.context.destroy(linger=0)
 
 
 async def start_kernel(workdir: Path, exercise: Exercise) -> RunningKernel:

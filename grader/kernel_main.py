@@ -33,9 +33,9 @@ def _die_with_grader() -> None:
 def main() -> None:
     _limit_memory()
     _die_with_grader()
-    import grader._agent  # noqa: F401  loaded before any learner code can patch json or builtins
-
     from ipykernel import kernelapp
+
+    import grader._agent  # noqa: F401  loaded before any learner code can patch json or builtins
 
     kernelapp.launch_new_instance()
 

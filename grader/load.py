@@ -18,7 +18,7 @@ def load_notebook(path: Path, max_mb: float = 20.0) -> NotebookNode:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise UngradableInput(f"There is no file {path}. Check the name and the folder you are in.")
+        raise UngradableInput(f"There is no file {path}. Check the name and the folder you are in.") from None
     if size > max_mb * 1024 * 1024:
         raise UngradableInput(
             f"{name} is {size / 1024 / 1024:.0f} MB, over the {max_mb:.0f} MB a notebook may be. "
@@ -39,11 +39,13 @@ def load_notebook(path: Path, max_mb: float = 20.0) -> NotebookNode:
         raise UngradableInput(f"{name} is JSON, but not a Jupyter notebook (it has no cells).")
     try:
         nb = nbformat.reads(json.dumps(data), as_version=4)  # upgrades v3 notebooks in memory
+        _refuse_other_languages(nb, name)
         _normalise_cell_ids(nb)
         nbformat.validate(nb)
+    except UngradableInput:
+        raise
     except Exception as err:  # nbformat raises several unrelated types for a broken notebook
         raise UngradableInput(f"{name} is a damaged notebook and cannot be read: {_first_line(err)}") from None
-    _refuse_other_languages(nb, name)
     return nb
 
 
@@ -63,7 +65,7 @@ def _refuse_other_languages(nb: NotebookNode, name: str) -> None:
     language = str(spec.get("language") or nb.metadata.get("language_info", {}).get("name") or "python")
     if language.lower() != "python":
         raise UngradableInput(
-            f"{name} is a {language} notebook; the course's exercises are in Python. "
+            f"{name} is written in {language}; the course's exercises are in Python. "
             "Open the exercise's own notebook and work in that one."
         )
 

@@ -157,8 +157,9 @@ class NotebookHandle:
             raise CheckTimedOut(f"{subject} did not finish within {self.timeout:g} seconds. "
                                 "Look for a loop that never ends.")
         result = reply["content"].get("user_expressions", {}).get("r", {})
-        if result.get("status") != "ok":
-            raise RuntimeError(f"the grader could not question the notebook: {result.get('ename')}")
+        if result.get("status") != "ok":  # the learner's code replaced something the probe needs
+            raise KernelStopped(f"Your notebook changed a part of Python the grader needs "
+                                f"({result.get('ename')}: {result.get('evalue')}), so this could not be checked.")
         return dict(json.loads(_literal(result["data"]["text/plain"])))
 
     def _wait_for(self, client: BlockingKernelClient, msg_id: str, timeout: float) -> dict[str, Any] | None:
@@ -191,6 +192,7 @@ class NotebookHandle:
     def close(self) -> None:
         if self._client is not None:
             self._client.stop_channels()
+            self._client.context.destroy(linger=0)
             self._client = None
 
 

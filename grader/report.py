@@ -40,7 +40,7 @@ def _print_check(console: Console, check: CheckResult, compact: bool) -> None:
     label = "" if check.outcome is Outcome.PASSED else f"  [{colour}]{check.outcome}[/]"
     console.print(f" [{colour}]{mark}[/] {escape(check.description)}{label}"
                   f"  [dim]{_points(check.points)}/{_points(check.max_points)}[/]")
-    if check.outcome is Outcome.PASSED or compact and check.outcome is Outcome.NOT_ATTEMPTED:
+    if check.outcome is Outcome.PASSED or (compact and check.outcome is Outcome.NOT_ATTEMPTED):
         return
     if check.message:
         console.print(f"     {escape(check.message)}")

@@ -186,7 +186,7 @@ def _decode_pandas(data: dict[str, Any], back: Callable[[Any], Any]) -> Any:
                          dtype=_dtype(data["dtype"]))
     columns = back(data["columns"])
     frame = pd.DataFrame(
-        {i: pd.Series(back(v), dtype=_dtype(t)) for i, (v, t) in enumerate(zip(data["v"], data["dtypes"]))}
+        {i: pd.Series(back(v), dtype=_dtype(t)) for i, (v, t) in enumerate(zip(data["v"], data["dtypes"], strict=True))}
     )
     frame.columns = pd.Index(columns) if columns else frame.columns
     frame.index = index(data["index"])
