@@ -29,10 +29,22 @@ def _indented(text: str) -> str:
     return textwrap.indent(text.strip(), "    ")
 
 
+def _download_buttons(ex: Exercise) -> str:
+    nb, zipname = ex.notebook.name, posixpath.basename(ex.zip_uri)
+    buttons = [
+        f'[:material-folder-download: Download the exercise folder (.zip)]({zipname})'
+        f'{{ .md-button download="{zipname}" }}'
+    ]
+    if ex.notebook.is_file():  # a starter not generated yet is reported by the plugin
+        buttons.insert(0, f'[:material-download: Download the notebook]({nb})'
+                          f'{{ .md-button .md-button--primary download="{nb}" }}')
+    return "\n".join(buttons)
+
+
 def exercise_markdown(ex: Exercise, module: Module, has_grading_page: bool) -> str:
     """The page of one exercise: what it is, downloads, how to grade it, hints, the starter."""
     here = ex.page_uri
-    nb, zipname = ex.notebook.name, posixpath.basename(ex.zip_uri)
+    nb = ex.notebook.name
     grading = (
         f" [How grading works]({link(here, GRADING_PAGE)}) explains each result "
         "and what to do next."
@@ -46,10 +58,7 @@ def exercise_markdown(ex: Exercise, module: Module, has_grading_page: bool) -> s
         "Download the notebook, work in it in Jupyter, then let the grader check it. "
         "The zip holds the whole exercise folder: the notebook, the checks the grader runs, "
         "and any data the exercise needs.",
-        f'[:material-download: Download the notebook]({nb}){{ .md-button .md-button--primary '
-        f'download="{nb}" }}\n'
-        f'[:material-folder-download: Download the exercise folder (.zip)]({zipname}){{ .md-button '
-        f'download="{zipname}" }}',
+        _download_buttons(ex),
         "## How to grade it",
         "Open a terminal in the course folder, with the course's environment active, and type:",
         f"```bash\ngrade {ex.id}\n```",
@@ -69,11 +78,12 @@ def exercise_markdown(ex: Exercise, module: Module, has_grading_page: bool) -> s
             "than the one before.",
         ]
         parts += [f'??? tip "Hint {i}"\n{_indented(h)}' for i, h in enumerate(ex.hints, 1)]
-    parts += [
-        "## The notebook",
-        "This is the notebook you download above, shown so you can read it before you start.",
-        NOTEBOOK_SLOT,
-    ]
+    if ex.notebook.is_file():
+        parts += [
+            "## The notebook",
+            "This is the notebook you download above, shown so you can read it before you start.",
+            NOTEBOOK_SLOT,
+        ]
     return "\n\n".join(parts) + "\n"
 
 

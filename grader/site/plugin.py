@@ -176,7 +176,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             html = html.replace(ROADMAP_SLOT, roadmap_html(self.course, self._url_for(page, files)))
         lesson = self._lesson_at(uri)
         if lesson is not None:
-            html = self._lesson_download(lesson, config) + html + _done_control(lesson.progress_id)
+            html = _after_title(html, self._lesson_download(lesson, config))
+            html += _done_control(lesson.progress_id)
         exercise = self._exercise_at(uri)
         if exercise is not None:
             html += _done_control(exercise.progress_id)
@@ -231,6 +232,12 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if exercise is not None:
             return exercise.notebook if exercise.notebook.is_file() else None
         return next((s.notebook for s in self.course.solutions if s.page_uri == uri), None)
+
+
+def _after_title(html: str, block: str) -> str:
+    """Insert a block right after the page's first heading (or at the top)."""
+    end = html.find("</h1>")
+    return html[: end + 5] + block + html[end + 5 :] if end >= 0 else block + html
 
 
 def _done_control(progress_id: str) -> str:

@@ -56,7 +56,8 @@ BAD_NOTEBOOKS = {
     "empty": (b"", "is empty. Save the notebook from Jupyter and grade again."),
     "JSON but not a notebook": (b'{"hello": "world"}', "is JSON, but not a Jupyter notebook"),
     "R notebook": (json.dumps({"cells": [], "metadata": {"kernelspec": {"name": "ir", "language": "R"}},
-                               "nbformat": 4, "nbformat_minor": 5}).encode(), "is written in R; the course's exercises are in Python"),
+                               "nbformat": 4, "nbformat_minor": 5}).encode(),
+                   "is written in R; the course's exercises are in Python"),
 }
 
 
