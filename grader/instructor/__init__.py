@@ -1,0 +1,1 @@
+"""The instructor's verbs of the `course` command, one module each."""
