@@ -14,7 +14,7 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0"
 
-__all__ = ["__version__", "check", "hint", "points"]
+__all__ = ["LearnerError", "__version__", "check", "hint", "points"]
 
 
 def __getattr__(name: str) -> Any:
@@ -22,6 +22,10 @@ def __getattr__(name: str) -> Any:
         from grader.checks import points
 
         return points
+    if name == "LearnerError":  # what a check catches to tell the learner's own exceptions apart
+        from grader.probe import LearnerException
+
+        return LearnerException
     if name in ("check", "hint"):
         from grader import inside_jupyter
 

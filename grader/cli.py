@@ -38,6 +38,17 @@ def main() -> None:
     grade greeting                 grade an exercise by its id
     grade path/to/notebook.ipynb   grade a notebook
     grade                          inside an exercise folder: grade its notebook
+
+    \b
+    Options when grading (see `grade run --help`):
+      --json FILE         also write the result as JSON (- for stdout)
+      --junit FILE        also write a JUnit XML report
+      --gradescope FILE   also write Gradescope's results.json
+      --extra-checks DIR  add hidden checks (instructors)
+      -q, --quiet         no report, only the exit code
+
+    Exit codes: 0 every check passed, 1 some did not, 2 the input cannot be
+    graded, 3 the grader itself could not run.
     """
 
 

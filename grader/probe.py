@@ -25,19 +25,23 @@ from grader.kernel import RunningKernel
 from grader.wire import decode, encode, repr_limited
 
 
-class NotAttempted(Exception):
+class GraderSignal(BaseException):
+    """Why a check could not judge; a BaseException so a check's `except Exception` lets it through."""
+
+
+class NotAttempted(GraderSignal):
     """The learner has not written this part yet (a `...` placeholder, NotImplementedError)."""
 
 
-class CheckTimedOut(Exception):
+class CheckTimedOut(GraderSignal):
     """The learner's code did not answer within the time limit."""
 
 
-class KernelStopped(Exception):
+class KernelStopped(GraderSignal):
     """Python is not running any more, so the check cannot ask it anything."""
 
 
-class NotDefined(Exception):
+class NotDefined(GraderSignal):
     """The notebook does not define a name the check needs."""
 
 

@@ -26,7 +26,7 @@ def _points(value: float) -> str:
 
 def print_report(result: GradeResult, console: Console | None = None, compact: bool = False) -> None:
     """Print what passed, what did not and why, and what to try next."""
-    console = console or Console(highlight=False, emoji=False)
+    console = console or Console(highlight=False, emoji=False, soft_wrap=True)
     console.print(Text.assemble((result.title, "bold"), f"  ({result.exercise_id})"))
     for check in result.checks:
         _print_check(console, check, compact)
@@ -56,7 +56,7 @@ def _print_notebook_problems(console: Console, result: GradeResult) -> None:
     if result.out_of_time:
         console.print("\n [red]The notebook ran out of time[/] before its last cells; look for a slow loop.")
     errors = [e for e in result.cell_errors if e.ename != "NotImplementedError"]
-    if not errors:
+    if not errors or result.status is Status.NOT_ATTEMPTED:  # errors of untouched placeholders only scare
         return
     first = errors[0]
     where = f", line {first.line_number}" if first.line_number else ""
