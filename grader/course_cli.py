@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from grader import __version__
+from grader.instructor.check import check
 from grader.instructor.sync import sync
 
 
@@ -18,6 +19,7 @@ def main() -> None:
 
 
 main.add_command(sync)
+main.add_command(check)
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,154 @@
+"""Course integrity: every exercise is sound before the course ships.
+
+An exercise is sound when its solution scores full marks, its starter scores zero and is "not
+attempted", its starter is in sync with the solution and carries no output or solution marker,
+its metadata is complete, and its module has the front matter the site needs. The gradings run in
+parallel worker processes (one kernel each), as many as there are cores.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.errors import GraderError
+from grader.exercise import EXERCISE_FILE, Exercise, load_exercise
+from grader.result import Status
+from grader.starter import MARKERS, starter_text
+
+FRONT_MATTER_KEYS = ("title", "objectives", "prerequisites", "hours")
+MIN_HINTS = 3
+
+
+@dataclass
+class ExerciseReport:
+    """What `course check` found for one exercise."""
+
+    exercise: str
+    module: str
+    points: float = 0.0
+    solution: str = "-"
+    starter: str = "-"
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _grade_quietly(notebook: str, folder: str) -> tuple[str, float, float, str]:
+    """Worker process: grade one notebook; return (status, score, max score, error)."""
+    from grader.engine import grade_notebook
+
+    try:
+        result = grade_notebook(Path(notebook), load_exercise(Path(folder)))
+    except GraderError as error:
+        return "error", 0.0, 0.0, str(error)
+    failing = [c.description for c in result.checks if c.outcome != "passed"]
+    return str(result.status), result.score, result.max_score, "; ".join(failing[:3])
+
+
+def module_problems(course_root: Path) -> dict[str, list[str]]:
+    """Front matter the site needs, missing from each module's index.md."""
+    problems: dict[str, list[str]] = {}
+    for index in sorted(course_root.glob("docs/modules/*/index.md")):
+        meta = read_front_matter(index)
+        missing = [k for k in FRONT_MATTER_KEYS if k not in meta]
+        if missing:
+            problems[index.parent.name] = [f"front matter lacks {', '.join(missing)}"]
+    return problems
+
+
+def read_front_matter(markdown: Path) -> dict[str, object]:
+    """The YAML front matter of a Markdown page (empty when it has none)."""
+    import yaml
+
+    text = markdown.read_text(encoding="utf-8")
+    if not text.startswith("---"):
+        return {}
+    try:
+        meta = yaml.safe_load(text.split("---", 2)[1])
+    except (yaml.YAMLError, IndexError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def static_problems(exercise: Exercise, course_root: Path) -> list[str]:
+    """Everything that can be checked without running a kernel."""
+    problems = []
+    if not exercise.title or exercise.title == exercise.id:
+        problems.append("no title in exercise.toml")
+    if exercise.points <= 0:
+        problems.append("no points in exercise.toml")
+    if len(exercise.hints) < MIN_HINTS:
+        problems.append(f"{len(exercise.hints)} hints; at least {MIN_HINTS} (nudge, concept, almost-solution)")
+    if not (course_root / "docs" / "modules" / exercise.module / "index.md").is_file():
+        problems.append(f"no site page: docs/modules/{exercise.module}/index.md is missing")
+    if not exercise.solution(course_root).is_file():
+        problems.append("no solution notebook")
+        return problems
+    try:
+        if not exercise.starter.is_file() or exercise.starter.read_text(encoding="utf-8") != starter_text(
+                exercise, course_root):
+            problems.append("starter out of sync with its solution (run `course sync`)")
+    except GraderError as error:
+        problems.append(str(error))
+    if exercise.starter.is_file():
+        cells = json.loads(exercise.starter.read_text(encoding="utf-8")).get("cells", [])
+        if any(c.get("outputs") for c in cells):
+            problems.append("starter carries outputs")
+        if any(m in "".join(c.get("source", "")) for c in cells for m in MARKERS):
+            problems.append("starter carries a solution marker")
+    return problems
+
+
+def check_course(course_root: Path, workers: int | None = None, only: str | None = None,
+                 on_done: Callable[[ExerciseReport], None] | None = None) -> tuple[list[ExerciseReport], dict[str, list[str]]]:
+    """Check every exercise (or those whose id or module starts with `only`); reports and module problems."""
+    folders = sorted(p.parent for p in course_root.glob(f"exercises/*/*/{EXERCISE_FILE}"))
+    reports: list[ExerciseReport] = []
+    jobs: list[tuple[ExerciseReport, str, object]] = []
+    seen: dict[str, str] = {}
+    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+        for folder in folders:
+            try:
+                exercise = load_exercise(folder)
+            except GraderError as error:
+                reports.append(ExerciseReport(folder.name, folder.parent.name, problems=[str(error)]))
+                continue
+            if only and not (exercise.id.startswith(only) or exercise.module.startswith(only)):
+                continue
+            report = ExerciseReport(exercise.id, exercise.module, exercise.points)
+            if exercise.id in seen:
+                report.problems.append(f"id {exercise.id!r} is also used by {seen[exercise.id]}")
+            seen[exercise.id] = f"{exercise.module}/{folder.name}"
+            report.problems += static_problems(exercise, course_root)
+            reports.append(report)
+            if exercise.solution(course_root).is_file():
+                jobs.append((report, "solution", pool.submit(_grade_quietly, str(exercise.solution(course_root)), str(folder))))
+            if exercise.starter.is_file():
+                jobs.append((report, "starter", pool.submit(_grade_quietly, str(exercise.starter), str(folder))))
+        for report, kind, future in jobs:
+            status, score, max_score, detail = future.result()  # type: ignore[attr-defined]
+            _judge(report, kind, status, score, max_score, detail)
+            if on_done and kind == "starter":
+                on_done(report)
+    return reports, module_problems(course_root)
+
+
+def _judge(report: ExerciseReport, kind: str, status: str, score: float, max_score: float, detail: str) -> None:
+    shown = f"{score:g}/{max_score:g}" if status != "error" else "error"
+    if kind == "solution":
+        report.solution = shown
+        if status != Status.PASSED:
+            report.problems.append(f"solution does not score full marks ({shown}{': ' + detail if detail else ''})")
+        elif max_score != report.points:
+            report.problems.append(f"exercise.toml says {report.points:g} points but the checks add up to {max_score:g}")
+    else:
+        report.starter = f"{shown} {status}" if status != "error" else shown
+        if status != Status.NOT_ATTEMPTED or score:
+            report.problems.append(f"starter is not 'not attempted' ({status}, {shown}{': ' + detail if detail else ''})")

@@ -1,0 +1,81 @@
+"""The instructor's `course` command on a small copy of the course: sync and check catch mistakes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tests.conftest import REPO
+
+COURSE = [sys.executable, "-m", "grader.course_cli"]
+
+
+def run_course(*args: str, root: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COURSE_ROOT": str(root), "NO_COLOR": "1", "COLUMNS": "200"}
+    return subprocess.run([*COURSE, *args], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Path:
+    """A course of one exercise: a copy of the example `greeting`, its solution and its module page."""
+    for part in ("exercises/00-start-here/greeting", "solutions/00-start-here/greeting"):
+        shutil.copytree(REPO / part, tmp_path / part)
+    (tmp_path / "docs/modules/00-start-here").mkdir(parents=True)
+    shutil.copy(REPO / "docs/modules/00-start-here/index.md", tmp_path / "docs/modules/00-start-here/index.md")
+    return tmp_path
+
+
+def edit_solution(course: Path, old: str, new: str) -> None:
+    path = course / "solutions/00-start-here/greeting/greeting.ipynb"
+    path.write_text(path.read_text().replace(old, new))
+
+
+def test_when_the_course_is_sound_then_check_passes(course: Path):
+    done = run_course("check", root=course)
+    assert done.returncode == 0, done.stdout
+    assert "All 1 exercises are sound" in done.stdout
+
+
+def test_when_a_solution_is_broken_then_check_fails_and_names_it(course: Path):
+    edit_solution(course, 'return f\\"Hello, {name}!\\"', 'return f\\"Hi, {name}!\\"')
+    run_course("sync", root=course)
+    done = run_course("check", root=course)
+    assert done.returncode == 1
+    assert "greeting" in done.stdout and "solution does not score full marks (1/4" in done.stdout
+
+
+def test_when_a_starter_is_edited_by_hand_then_sync_check_fails_and_names_it(course: Path):
+    starter = course / "exercises/00-start-here/greeting/greeting.ipynb"
+    nb = nbformat.read(starter, as_version=4)
+    nb.cells[2].source = "my_name = 'edited by hand'"
+    nbformat.write(nb, starter)
+    done = run_course("sync", "--check", root=course)
+    assert done.returncode == 1
+    assert done.stderr.strip() == "out of date: exercises/00-start-here/greeting/greeting.ipynb (run `course sync`)"
+    assert "starter out of sync" in run_course("check", root=course).stdout
+    assert run_course("sync", root=course).returncode == 0
+    assert run_course("sync", "--check", root=course).returncode == 0
+
+
+def test_when_a_marker_is_left_unclosed_then_sync_names_the_cell_and_line(course: Path):
+    edit_solution(course, "    # END SOLUTION", "")
+    done = run_course("sync", root=course)
+    assert done.returncode == 2
+    assert done.stderr.strip() == ("course: solutions/00-start-here/greeting/greeting.ipynb, cell 5, line 3: "
+                                   "BEGIN SOLUTION is never closed by END SOLUTION.")
+
+
+def test_when_metadata_is_incomplete_then_check_says_what_is_missing(course: Path):
+    toml = course / "exercises/00-start-here/greeting/exercise.toml"
+    text = toml.read_text().replace("points = 4", "points = 5")
+    toml.write_text(text.replace('    "A function gives back', '    # "A function gives back'))
+    done = run_course("check", root=course)
+    assert done.returncode == 1
+    assert "2 hints; at least 3" in done.stdout
+    assert "exercise.toml says 5 points but the checks add up to 4" in done.stdout
