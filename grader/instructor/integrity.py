@@ -106,8 +106,10 @@ def static_problems(exercise: Exercise, course_root: Path) -> list[str]:
     return problems
 
 
-def check_course(course_root: Path, workers: int | None = None, only: str | None = None,
-                 on_done: Callable[[ExerciseReport], None] | None = None) -> tuple[list[ExerciseReport], dict[str, list[str]]]:
+def check_course(
+    course_root: Path, workers: int | None = None, only: str | None = None,
+    on_done: Callable[[ExerciseReport], None] | None = None,
+) -> tuple[list[ExerciseReport], dict[str, list[str]]]:
     """Check every exercise (or those whose id or module starts with `only`); reports and module problems."""
     folders = sorted(p.parent for p in course_root.glob(f"exercises/*/*/{EXERCISE_FILE}"))
     reports: list[ExerciseReport] = []
@@ -128,10 +130,9 @@ def check_course(course_root: Path, workers: int | None = None, only: str | None
             seen[exercise.id] = f"{exercise.module}/{folder.name}"
             report.problems += static_problems(exercise, course_root)
             reports.append(report)
-            if exercise.solution(course_root).is_file():
-                jobs.append((report, "solution", pool.submit(_grade_quietly, str(exercise.solution(course_root)), str(folder))))
-            if exercise.starter.is_file():
-                jobs.append((report, "starter", pool.submit(_grade_quietly, str(exercise.starter), str(folder))))
+            for kind, notebook in (("solution", exercise.solution(course_root)), ("starter", exercise.starter)):
+                if notebook.is_file():
+                    jobs.append((report, kind, pool.submit(_grade_quietly, str(notebook), str(folder))))
         for report, kind, future in jobs:
             status, score, max_score, detail = future.result()  # type: ignore[attr-defined]
             _judge(report, kind, status, score, max_score, detail)
@@ -142,13 +143,14 @@ def check_course(course_root: Path, workers: int | None = None, only: str | None
 
 def _judge(report: ExerciseReport, kind: str, status: str, score: float, max_score: float, detail: str) -> None:
     shown = f"{score:g}/{max_score:g}" if status != "error" else "error"
+    detail = f": {detail}" if detail else ""
     if kind == "solution":
         report.solution = shown
         if status != Status.PASSED:
-            report.problems.append(f"solution does not score full marks ({shown}{': ' + detail if detail else ''})")
+            report.problems.append(f"solution does not score full marks ({shown}{detail})")
         elif max_score != report.points:
-            report.problems.append(f"exercise.toml says {report.points:g} points but the checks add up to {max_score:g}")
+            report.problems.append(f"exercise.toml says {report.points:g} points; the checks add up to {max_score:g}")
     else:
         report.starter = f"{shown} {status}" if status != "error" else shown
         if status != Status.NOT_ATTEMPTED or score:
-            report.problems.append(f"starter is not 'not attempted' ({status}, {shown}{': ' + detail if detail else ''})")
+            report.problems.append(f"starter is not 'not attempted' ({status}, {shown}{detail})")

@@ -78,4 +78,4 @@ def test_when_metadata_is_incomplete_then_check_says_what_is_missing(course: Pat
     done = run_course("check", root=course)
     assert done.returncode == 1
     assert "2 hints; at least 3" in done.stdout
-    assert "exercise.toml says 5 points but the checks add up to 4" in done.stdout
+    assert "exercise.toml says 5 points; the checks add up to 4" in done.stdout
