@@ -8,7 +8,9 @@ from __future__ import annotations
 import click
 
 from grader import __version__
+from grader.batch.command import grade_batch
 from grader.instructor.check import check
+from grader.instructor.new import new
 from grader.instructor.sync import sync
 
 
@@ -20,6 +22,8 @@ def main() -> None:
 
 main.add_command(sync)
 main.add_command(check)
+main.add_command(new)
+main.add_command(grade_batch)
 
 if __name__ == "__main__":
     main()

@@ -79,3 +79,17 @@ def test_when_metadata_is_incomplete_then_check_says_what_is_missing(course: Pat
     assert done.returncode == 1
     assert "2 hints; at least 3" in done.stdout
     assert "exercise.toml says 5 points; the checks add up to 4" in done.stdout
+
+
+def test_when_an_author_scaffolds_an_exercise_then_the_three_next_commands_pass(course: Path):
+    done = run_course("new", "00-start-here", "first-answer", root=course)
+    assert done.returncode == 0, done.stderr
+    assert "course sync" in done.stdout and "course check --only first-answer" in done.stdout
+    assert run_course("sync", "--check", root=course).returncode == 0
+    solution = course / "solutions/00-start-here/first-answer/first-answer.ipynb"
+    graded = subprocess.run([sys.executable, "-m", "grader.cli", str(solution)], capture_output=True, text=True,
+                            env={**os.environ, "COURSE_ROOT": str(course)}, timeout=120)
+    assert graded.returncode == 0, graded.stdout
+    assert run_course("check", "--only", "first-answer", root=course).returncode == 0
+    again = run_course("new", "00-start-here", "first-answer", root=course)
+    assert (again.returncode, again.stderr.strip()) == (2, "course: 00-start-here/first-answer exists already.")
