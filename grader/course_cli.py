@@ -11,6 +11,7 @@ from grader import __version__
 from grader.batch.command import grade_batch
 from grader.instructor.check import check
 from grader.instructor.new import new
+from grader.instructor.publish import changelog, publish
 from grader.instructor.sync import sync
 
 
@@ -23,6 +24,8 @@ def main() -> None:
 main.add_command(sync)
 main.add_command(check)
 main.add_command(new)
+main.add_command(publish)
+main.add_command(changelog)
 main.add_command(grade_batch)
 
 if __name__ == "__main__":

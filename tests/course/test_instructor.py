@@ -93,3 +93,26 @@ def test_when_an_author_scaffolds_an_exercise_then_the_three_next_commands_pass(
     assert run_course("check", "--only", "first-answer", root=course).returncode == 0
     again = run_course("new", "00-start-here", "first-answer", root=course)
     assert (again.returncode, again.stderr.strip()) == (2, "course: 00-start-here/first-answer exists already.")
+
+
+def test_when_an_entry_is_added_then_the_changelog_has_it_under_todays_date(course: Path):
+    import datetime as dt
+
+    (course / "docs/changelog.md").write_text("# Changelog\n\nNewest first.\n\n## 2020-01-01\n\n- Old news.\n")
+    assert run_course("changelog", "Fixed a hint of greeting", root=course).returncode == 0
+    assert run_course("changelog", "Added word-count", root=course).returncode == 0
+    today = dt.date.today().isoformat()
+    assert (course / "docs/changelog.md").read_text() == (
+        f"# Changelog\n\nNewest first.\n\n## {today}\n\n- Added word-count\n- Fixed a hint of greeting\n\n"
+        "## 2020-01-01\n\n- Old news.\n")
+
+
+def test_when_the_tree_is_dirty_then_publish_refuses_and_builds_nothing(course: Path):
+    subprocess.run(["git", "init", "-q"], cwd=course, check=True)
+    subprocess.run(["git", "add", "."], cwd=course, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c"], cwd=course, check=True)
+    (course / "exercises/00-start-here/greeting/exercise.toml").write_text("changed")
+    done = run_course("publish", root=course)
+    assert (done.returncode, done.stderr.strip()) == (
+        2, "course: There are uncommitted changes: commit them, or publish with --allow-dirty.")
+    assert not (course / "dist").exists()

@@ -1,0 +1,90 @@
+"""`course publish` and `course changelog`: ship a checked, stamped, versioned build of the course."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from grader import __version__
+from grader.errors import GraderBroken, UngradableInput
+from grader.instructor.common import course_root, one_line_errors
+from grader.instructor.integrity import check_course
+
+CHANGELOG = Path("docs") / "changelog.md"
+
+
+def _git(root: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def release_name(root: Path, today: dt.date) -> str:
+    """The published version: the package version, the date and the commit when there is one."""
+    commit = _git(root, "rev-parse", "--short", "HEAD")
+    return f"{__version__}-{today.isoformat()}" + (f"-{commit}" if commit else "")
+
+
+def build_site(root: Path, destination: Path, stamp: str) -> None:
+    """`mkdocs build --strict` into `destination`, with the version stamp in every page's footer."""
+    env = {**os.environ, "COURSE_STAMP": stamp, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(destination)],
+                          cwd=root, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["mkdocs failed"])[-1]
+        raise GraderBroken(f"The site did not build strictly: {last}")
+
+
+@click.command("publish")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"),
+              show_default=True, help="Where versioned builds go.")
+@click.option("--allow-dirty", is_flag=True, help="Publish even with uncommitted changes.")
+def publish(out: Path, allow_dirty: bool) -> None:
+    """Check the course, then build the site (and the book, when its extra is installed) into OUT/VERSION."""
+    with one_line_errors():
+        root = course_root()
+        if not allow_dirty and _git(root, "status", "--porcelain", "--untracked-files=no"):
+            raise UngradableInput("There are uncommitted changes: commit them, or publish with --allow-dirty.")
+        click.echo("Checking every exercise...")
+        reports, modules = check_course(root)
+        problems = [f"{r.module}/{r.exercise}: {p}" for r in reports for p in r.problems]
+        problems += [f"module {m}: {p}" for m, ps in modules.items() for p in ps]
+        if problems:
+            raise UngradableInput(f"The course is not sound, nothing was published: {problems[0]} "
+                                  f"({len(problems)} problem(s); run `course check`).")
+        today = dt.date.today()
+        version = release_name(root, today)
+        destination = (out if out.is_absolute() else root / out) / version
+        click.echo(f"Building the site into {destination / 'site'}...")
+        build_site(root, destination / "site", f"Version {version}, published {today.isoformat()}.")
+    click.echo(f"Published {version}: {destination}")
+
+
+def add_changelog_entry(root: Path, text: str, today: dt.date) -> None:
+    """Add `text` under today's heading of the changelog, newest first."""
+    path = root / CHANGELOG
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else ["# Changelog", ""]
+    heading = f"## {today.isoformat()}"
+    entry = f"- {text.strip()}"
+    if heading in lines:
+        lines.insert(lines.index(heading) + 2, entry)
+    else:
+        first = next((i for i, line in enumerate(lines) if line.startswith("## ")), len(lines))
+        lines[first:first] = [heading, "", entry, ""]
+    path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+
+
+@click.command("changelog")
+@click.argument("text")
+def changelog(text: str) -> None:
+    """Add a dated entry (TEXT) to the changelog that the site shows."""
+    with one_line_errors():
+        if not text.strip():
+            raise UngradableInput("Say what changed: course changelog \"Fixed the hint of word-count\".")
+        root = course_root()
+        add_changelog_entry(root, text, dt.date.today())
+    click.echo(f"Added to {CHANGELOG}: {text.strip()}")
