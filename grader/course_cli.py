@@ -12,6 +12,7 @@ from grader.batch.command import grade_batch
 from grader.instructor.check import check
 from grader.instructor.new import new
 from grader.instructor.publish import changelog, publish
+from grader.instructor.reference import reference
 from grader.instructor.sync import sync
 
 
@@ -26,6 +27,7 @@ main.add_command(check)
 main.add_command(new)
 main.add_command(publish)
 main.add_command(changelog)
+main.add_command(reference)
 main.add_command(grade_batch)
 
 if __name__ == "__main__":
