@@ -28,6 +28,14 @@ from grader.result import CheckResult, Outcome
 from grader.wire import repr_limited
 
 
+# pytest's own plugins that checks never need; leaving them out makes a run ~7x cheaper (0.25 -> 0.04 s CPU).
+_UNUSED_PLUGINS = [arg for name in (
+    "cacheprovider", "terminal", "stepwise", "doctest", "junitxml", "pastebin", "debugging", "legacypath",
+    "setuponly", "setupplan", "python_path", "faulthandler", "unittest", "unraisableexception",
+    "threadexception", "logging",
+) for arg in ("-p", f"no:{name}")]
+
+
 def points(value: float, hint: str | None = None) -> pytest.MarkDecorator:
     """Mark a check as worth `value` points, with an optional hint shown when it fails."""
     return pytest.mark.points(value, hint=hint)
@@ -128,8 +136,7 @@ def run_checks(check_files: list[Path], handle: NotebookHandle, rootdir: Path, i
                hidden_files: set[Path] = frozenset()) -> tuple[list[CheckResult], list[str]]:  # type: ignore[assignment]
     """Run the checks with pytest in this process; return their results and any broken files."""
     plugin = _GradingPlugin(handle, set(hidden_files))
-    args = [*map(str, check_files), "-p", "no:cacheprovider", "-p", "no:terminal",
-            "-p", "no:stepwise", "--import-mode=importlib", "-c", str(ini_file),
+    args = [*map(str, check_files), *_UNUSED_PLUGINS, "--import-mode=importlib", "-c", str(ini_file),
             "--rootdir", str(rootdir), "-W", "ignore::DeprecationWarning"]
     saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # only our plugin: fast and predictable
