@@ -53,6 +53,7 @@ class CellError:
     line: str  # the learner's own line that raised, when it could be found
     line_number: int | None
     timed_out: bool = False
+    line_cell: int | None = None  # the cell holding that line: another cell when a function raised
 
     @property
     def explanation(self) -> str:
@@ -60,7 +61,7 @@ class CellError:
 
     def to_dict(self) -> dict[str, object]:
         return {"cell": self.cell, "ename": self.ename, "evalue": self.evalue, "line": self.line,
-                "line_number": self.line_number, "timed_out": self.timed_out,
+                "line_number": self.line_number, "line_cell": self.line_cell, "timed_out": self.timed_out,
                 "explanation": self.explanation}
 
 
@@ -68,14 +69,18 @@ def strip_ansi(text: str) -> str:
     return _ANSI.sub("", text)
 
 
-def locate_learner_line(traceback_lines: list[str], sources_by_count: dict[int, str],
-                        own_source: str) -> tuple[str, int | None]:
-    """The learner's line named by the innermost `Cell In[n], line m` frame of an IPython traceback."""
+def locate_learner_line(traceback_lines: list[str], cells_by_count: dict[int, tuple[int, str]],
+                        own: tuple[int, str]) -> tuple[str, int | None, int]:
+    """The learner's line named by the innermost `Cell In[n], line m` frame of an IPython traceback.
+
+    Returns the line, its number, and the position of the cell that holds it: when a function
+    defined in cell 3 raises while cell 5 calls it, the line is in cell 3.
+    """
     matches = _CELL_FRAME.findall(strip_ansi("\n".join(traceback_lines)))
     if not matches:
-        return "", None
+        return "", None, own[0]
     count, line_number = int(matches[-1][0]), int(matches[-1][1])
-    source = sources_by_count.get(count, own_source)
+    position, source = cells_by_count.get(count, own)
     lines = source.splitlines()
     line = lines[line_number - 1].strip() if 0 < line_number <= len(lines) else ""
-    return line, line_number
+    return line, line_number, position

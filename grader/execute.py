@@ -129,7 +129,7 @@ def _death_reason(kernel: RunningKernel) -> str:
 def _collect(execution: Execution, replies: dict[int, dict[str, Any]], limits: Limits) -> None:
     """Turn nbclient's replies and outputs into per-cell errors and printed text."""
     cells = execution.notebook.cells
-    sources = {c.get("execution_count"): c.source for c in cells if c.get("execution_count")}
+    by_count = {c["execution_count"]: (i + 1, c.source) for i, c in enumerate(cells) if c.get("execution_count")}
     for index, cell in enumerate(cells):
         if cell.cell_type != "code":
             continue
@@ -149,8 +149,8 @@ def _collect(execution: Execution, replies: dict[int, dict[str, Any]], limits: L
             ename, evalue = "TimeoutError", f"the cell ran longer than {limits.cell_timeout:g} seconds"
         elif ename == "MemoryError":
             evalue = f"the notebook used more than {limits.memory_mb} MB of memory"
-        line, line_number = locate_learner_line(traceback, sources, cell.source)
+        line, line_number, line_cell = locate_learner_line(traceback, by_count, (index + 1, cell.source))
         execution.errors.append(CellError(
-            cell=index + 1, ename=ename, evalue=evalue,
+            cell=index + 1, ename=ename, evalue=evalue, line_cell=line_cell,
             line=line, line_number=line_number, timed_out=timed_out,
         ))

@@ -59,13 +59,15 @@ def _print_notebook_problems(console: Console, result: GradeResult) -> None:
     if not errors or result.status is Status.NOT_ATTEMPTED:  # errors of untouched placeholders only scare
         return
     first = errors[0]
-    where = f", line {first.line_number}" if first.line_number else ""
+    elsewhere = first.line_cell is not None and first.line_cell != first.cell
+    where = f", line {first.line_number}" if first.line_number and not elsewhere else ""
     if first.timed_out:
         console.print(f"\n [red]Cell {first.cell} ran too long and was stopped[/]: look for a loop that never ends.")
     else:
         console.print(f"\n [red]Cell {first.cell}{where} raised {escape(first.ename)}[/]: {escape(first.evalue)}")
     if first.line:
-        console.print(f"     {escape(first.line)}")
+        inside = f"in cell {first.line_cell}, line {first.line_number}: " if elsewhere else ""
+        console.print(f"     {inside}{escape(first.line)}")
     if first.explanation:
         console.print(f"     [dim]{escape(first.explanation)}[/]")
     if len(errors) > 1:

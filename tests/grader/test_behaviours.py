@@ -220,3 +220,10 @@ def test_when_data_files_are_listed_then_the_notebook_reads_them(exercise, tmp_p
     (folder / "numbers.txt").write_text("40\n2\n")
     result = grade(folder, ["value = sum(int(x) for x in open('numbers.txt'))"], tmp_path)
     assert result.status is Status.PASSED
+
+
+def test_when_a_function_from_an_earlier_cell_raises_then_both_cells_are_named(exercise, tmp_path):
+    cells = ["def label(price):\n    text = 'costs '\n    return text + price", "value = 42", "label(3)"]
+    result = grade(exercise(VALUE_IS_42), cells, tmp_path)
+    [error] = result.cell_errors
+    assert (error.cell, error.line_cell, error.line_number, error.line) == (3, 1, 3, "return text + price")
