@@ -118,9 +118,17 @@ def _dispatch(request: dict[str, Any]) -> Any:
 
 
 def _learner_line(err: BaseException) -> str:
-    """The last line of the learner's own code in the traceback, to show where it went wrong."""
-    frames = [f for f in traceback.extract_tb(err.__traceback__) if "grader" not in f.filename]
-    return frames[-1].line or "" if frames else ""
+    """The last line of the learner's own cells in the traceback (not a library's), to show where."""
+    frames = traceback.extract_tb(err.__traceback__)
+    own = [f for f in frames if "ipykernel_" in f.filename] or [f for f in frames if "grader" not in f.filename]
+    return (own[-1].line or "") if own else ""
+
+
+def _message(err: BaseException) -> str:
+    """The exception's own message: KeyError's str() adds quotes that re-raising would double."""
+    if isinstance(err, KeyError) and len(err.args) == 1:
+        return str(err.args[0])[:2000]
+    return str(err)[:2000]
 
 
 def handle(request_text: str) -> str:
@@ -138,7 +146,7 @@ def handle(request_text: str) -> str:
         reply = {"raised": {
             "type": type(err).__name__,
             "bases": [c.__name__ for c in type(err).__mro__],
-            "message": str(err)[:2000],
+            "message": _message(err),
             "line": _learner_line(err),
         }}
     reply["printed"] = printed.getvalue()[-_PRINTED_LIMIT:]

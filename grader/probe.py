@@ -221,7 +221,8 @@ class RemoteObject:
         self._name = name or _short_name(ref)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        shown = ", ".join([*map(repr_limited, args), *(f"{k}={repr_limited(v)}" for k, v in kwargs.items())])
+        shown = ", ".join([*(repr_limited(a, 60) for a in args),
+                           *(f"{k}={repr_limited(v, 60)}" for k, v in kwargs.items())])
         request = {"op": "call", "ref": self._id, **_encode_arguments(args, kwargs)}
         return self._handle._ask(request, f"{self._name}({shown})")
 

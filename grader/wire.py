@@ -28,7 +28,7 @@ def encode(value: Any, keep: Callable[[Any], int] | None = None, depth: int = 0)
     if isinstance(value, int):
         return value if type(value) is int or isinstance(value, bool) else int(value)
     if isinstance(value, float):
-        return value if math.isfinite(value) else {TAG: "float", "v": repr(value)}
+        return float(value) if math.isfinite(value) else {TAG: "float", "v": repr(float(value))}
     if value is Ellipsis:
         return {TAG: "ellipsis"}
     if depth > 50:
@@ -126,6 +126,8 @@ def _plain(value: Any) -> Any:
         return None
     if pd is not None and value is pd.NA:
         return float("nan")
+    if pd is not None and isinstance(value, pd.Period | pd.Interval):
+        return str(value)  # the column's dtype (period[M], interval) turns the text back into values
     return value
 
 
@@ -182,11 +184,10 @@ def _decode_pandas(data: dict[str, Any], back: Callable[[Any], Any]) -> Any:
         return pd.Index(back(spec["v"]), dtype=_dtype(spec["dtype"]), name=back(spec["name"]))
 
     if data[TAG] == "series":
-        return pd.Series(back(data["v"]), index=index(data["index"]), name=back(data["name"]),
-                         dtype=_dtype(data["dtype"]))
+        return _series(pd, back(data["v"]), data["dtype"]).set_axis(index(data["index"])).rename(back(data["name"]))
     columns = back(data["columns"])
     frame = pd.DataFrame(
-        {i: pd.Series(back(v), dtype=_dtype(t)) for i, (v, t) in enumerate(zip(data["v"], data["dtypes"], strict=True))}
+        {i: _series(pd, back(v), t) for i, (v, t) in enumerate(zip(data["v"], data["dtypes"], strict=True))}
     )
     frame.columns = pd.Index(columns) if columns else frame.columns
     frame.index = index(data["index"])
@@ -195,6 +196,14 @@ def _decode_pandas(data: dict[str, Any], back: Callable[[Any], Any]) -> Any:
 
 def _dtype(name: str) -> Any:
     return None if name == "object" else name
+
+
+def _series(pd: Any, values: list[Any], dtype: str) -> Any:
+    """A Series of `dtype`; values that dtype cannot hold (a learner's odd column) stay as they are."""
+    try:
+        return pd.Series(values, dtype=_dtype(dtype))
+    except (TypeError, ValueError):
+        return pd.Series(values, dtype=object)
 
 
 class Opaque:

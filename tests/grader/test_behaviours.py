@@ -227,3 +227,12 @@ def test_when_a_function_from_an_earlier_cell_raises_then_both_cells_are_named(e
     result = grade(exercise(VALUE_IS_42), cells, tmp_path)
     [error] = result.cell_errors
     assert (error.cell, error.line_cell, error.line_number, error.line) == (3, 1, 3, "return text + price")
+
+
+def test_when_learner_code_raises_key_error_then_its_message_is_quoted_once(exercise, tmp_path):
+    checks = '''
+def test_lookup(nb):
+    assert nb.function("price")("pear") == 2
+'''
+    check = only_check(grade(exercise(checks), ["def price(name):\n    return {'apple': 1}[name]"], tmp_path))
+    assert check.message == "price('pear') raised KeyError at the line `return {'apple': 1}[name]`: 'pear'"

@@ -62,3 +62,13 @@ def test_when_a_value_is_kept_then_the_reference_carries_its_id_and_type():
     data = encode(len, lambda v: kept.append(v) or len(kept))
     assert (data["~"], data["id"], data["type"], data["callable"]) == ("ref", 1, "builtin_function_or_method", True)
     assert kept == [len]
+
+
+def test_when_numpy_floats_are_not_finite_then_they_cross_as_floats():
+    back = round_trip([np.float64("inf"), np.float64("nan")])
+    assert back[0] == float("inf") and math.isnan(back[1])
+
+
+def test_when_a_column_holds_periods_then_it_comes_back_as_periods():
+    frame = pd.DataFrame({"month": pd.period_range("2023-11", periods=2, freq="M"), "n": [1, 2]})
+    pd.testing.assert_frame_equal(round_trip(frame), frame)
