@@ -27,7 +27,6 @@ from grader.probe import (
 from grader.result import CheckResult, Outcome
 from grader.wire import repr_limited
 
-
 # pytest's own plugins that checks never need; leaving them out makes a run ~7x cheaper (0.25 -> 0.04 s CPU).
 _UNUSED_PLUGINS = [arg for name in (
     "cacheprovider", "terminal", "stepwise", "doctest", "junitxml", "pastebin", "debugging", "legacypath",

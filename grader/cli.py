@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+import grader._fast_imports  # noqa: F401  first: see its docstring
 from grader import __version__
 from grader.errors import GraderError
 
@@ -65,17 +66,26 @@ def run(target: str | None, json_out: str | None, junit: str | None, gradescope:
     """Grade TARGET: a notebook, an exercise folder or an exercise id."""
     from grader.engine import grade_notebook
     from grader.exercise import resolve_target
+    from grader.learner.after_grading import hints_already_shown, print_after_pass, record_grading
 
     with _friendly_errors():
         exercise, notebook = resolve_target(target)
         if extra_checks is not None and not extra_checks.is_dir():
             raise click.UsageError(f"--extra-checks {extra_checks} is not a folder.")
-        result = grade_notebook(notebook, exercise, extra_checks=extra_checks)
+        result = grade_notebook(notebook, exercise, extra_checks=extra_checks,
+                                hints_shown=hints_already_shown(exercise))
+    warning = record_grading(result, exercise, notebook)
     _write_formats(result, json_out, junit, gradescope)
     if not quiet and json_out != "-":
+        from rich.console import Console
+
         from grader.report import print_report
 
-        print_report(result)
+        console = Console(highlight=False, emoji=False)
+        print_report(result, console)
+        print_after_pass(result, exercise, console)
+    if warning:
+        click.secho(f"grade: {warning}", fg="yellow", err=True)
     sys.exit(result.exit_code)
 
 
@@ -103,6 +113,15 @@ class _friendly_errors:
             sys.exit(130)
         return False
 
+
+def _add_learner_commands() -> None:
+    from grader.learner.commands import LEARNER_COMMANDS
+
+    for command in LEARNER_COMMANDS:
+        main.add_command(command)
+
+
+_add_learner_commands()
 
 if __name__ == "__main__":
     main()

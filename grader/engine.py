@@ -10,13 +10,18 @@ import datetime as dt
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import grader._fast_imports  # noqa: F401  first: see its docstring
 from grader.errors import GraderBroken
 from grader.exercise import Exercise
 from grader.kernel import RunningKernel, start_kernel
 from grader.load import load_notebook
 from grader.prepare import working_folder
 from grader.result import CheckResult, GradeResult, Outcome, versions
+
+if TYPE_CHECKING:
+    from grader.kernel_pool import SpareKernel
 
 
 def _import_checking_machinery() -> None:
@@ -25,15 +30,20 @@ def _import_checking_machinery() -> None:
 
 
 def grade_notebook(notebook: Path, exercise: Exercise, extra_checks: Path | None = None,
-                   hints_shown: int = 0) -> GradeResult:
-    """Grade `notebook` against `exercise`'s checks (and hidden `extra_checks`); never writes it."""
+                   hints_shown: int = 0, spare: SpareKernel | None = None) -> GradeResult:
+    """Grade `notebook` against `exercise`'s checks (and hidden `extra_checks`); never writes it.
+
+    `spare` (grade watch): a kernel already started in its own empty working folder by
+    grader.kernel_pool; this grading uses it instead of starting one, and ends it.
+    """
     started = time.perf_counter()
     nb = load_notebook(notebook, exercise.limits.max_notebook_mb)
-    with working_folder(nb, exercise) as workdir, ThreadPoolExecutor(1) as pool:
+    folder = spare.working_folder(nb, exercise) if spare else working_folder(nb, exercise)
+    with folder as workdir, ThreadPoolExecutor(1) as pool:
         warm = pool.submit(_import_checking_machinery)
         kernel = None
         try:
-            kernel, execution = asyncio.run(_boot_and_execute(nb, workdir, exercise))
+            kernel, execution = asyncio.run(_boot_and_execute(nb, workdir, exercise, spare))
             warm.result()
             executed = time.perf_counter()
             checks, broken = _check(kernel, execution, workdir, exercise, extra_checks)
@@ -54,10 +64,11 @@ def grade_notebook(notebook: Path, exercise: Exercise, extra_checks: Path | None
     )
 
 
-async def _boot_and_execute(nb, workdir: Path, exercise: Exercise):  # type: ignore[no-untyped-def]
+async def _boot_and_execute(nb, workdir: Path, exercise: Exercise,  # type: ignore[no-untyped-def]
+                            spare: SpareKernel | None = None):
     from grader.execute import execute_notebook
 
-    kernel = await start_kernel(workdir, exercise)
+    kernel = spare.kernel if spare else await start_kernel(workdir, exercise)
     try:
         return kernel, await execute_notebook(nb, kernel, exercise.limits)
     except BaseException:
@@ -84,6 +95,8 @@ def _next_hint(exercise: Exercise, checks: list[CheckResult], hints_shown: int) 
     """A failing check's own hint first; else the exercise's next tiered hint."""
     if all(c.outcome is Outcome.PASSED for c in checks):
         return None
+    if exercise.hints and all(c.outcome in (Outcome.PASSED, Outcome.NOT_ATTEMPTED) for c in checks):
+        return exercise.hints[min(hints_shown, len(exercise.hints) - 1)]  # not started: the gentlest nudge
     for check in checks:
         if check.outcome is not Outcome.PASSED and check.hint:
             return check.hint

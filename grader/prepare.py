@@ -23,18 +23,23 @@ def working_folder(nb: NotebookNode, exercise: Exercise) -> Iterator[Path]:
     """Yield a temporary folder holding the notebook and the data files; remove it afterwards."""
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
         workdir = Path(tmp)
-        nbformat.write(nb, workdir / exercise.notebook_name)
-        for name in exercise.data:
-            source = exercise.folder / name
-            if not source.exists():
-                raise UngradableInput(
-                    f"The exercise's data file {name} is missing from {exercise.folder}. "
-                    "Download the exercise again, or run `grade reset` to restore it."
-                )
-            target = workdir / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if source.is_dir():
-                shutil.copytree(source, target)
-            else:
-                shutil.copy2(source, target)
+        fill_working_folder(workdir, nb, exercise)
         yield workdir
+
+
+def fill_working_folder(workdir: Path, nb: NotebookNode, exercise: Exercise) -> None:
+    """Copy the notebook and the exercise's data files into an empty folder."""
+    nbformat.write(nb, workdir / exercise.notebook_name)
+    for name in exercise.data:
+        source = exercise.folder / name
+        if not source.exists():
+            raise UngradableInput(
+                f"The exercise's data file {name} is missing from {exercise.folder}. "
+                "Download the exercise again, or run `grade reset` to restore it."
+            )
+        target = workdir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target)
+        else:
+            shutil.copy2(source, target)

@@ -1,0 +1,1 @@
+"""The learner's loop around the grader: progress, list, next, hint, reset and watch (`grade ...`)."""

@@ -1,0 +1,127 @@
+"""`grade watch` driven as a learner would: a real process, real saves, Ctrl-C at the end."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from grader.progress import load_progress
+from tests.conftest import GRADE, write_nb
+
+WAIT = 60.0  # seconds; generous for a busy machine, never reached when watch works
+
+
+class WatchProcess:
+    """`grade watch ...` in a subprocess, its output read line by line in a thread."""
+
+    def __init__(self, args: list[str], cwd: Path) -> None:
+        env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+        self.process = subprocess.Popen([*GRADE, "watch", *args], cwd=cwd, env=env, text=True,
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def report(self) -> list[str]:
+        """The lines of the next report, up to its footer."""
+        report: list[str] = []
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            self.seen.append(line)
+            report.append(line)
+            if line.startswith("Graded at "):
+                return report
+        raise AssertionError("no report within the time limit; output so far:\n" + "\n".join(self.seen))
+
+    def stop(self) -> str:
+        """Ctrl-C, then everything it printed after."""
+        self.process.send_signal(signal.SIGINT)
+        self.process.wait(timeout=30)
+        time.sleep(0.2)
+        rest = []
+        while not self.lines.empty():
+            rest.append(self.lines.get())
+        return "\n".join(rest)
+
+    def end(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.reader.join(timeout=10)
+        assert self.process.stdout is not None
+        self.process.stdout.close()
+
+
+def save_by_rename(cells: list[str], notebook: Path) -> None:
+    """Save as Jupyter does: write a temporary file beside the notebook, then rename it over it."""
+    temporary = write_nb(cells, notebook.with_name(f".~{notebook.name}"))
+    os.replace(temporary, notebook)
+
+
+@pytest.fixture
+def watched(course: Path):
+    processes: list[WatchProcess] = []
+
+    def start(*args: str) -> WatchProcess:
+        processes.append(WatchProcess(list(args), course))
+        return processes[-1]
+
+    yield start
+    for process in processes:
+        process.end()
+
+
+def test_when_saved_twice_then_each_save_is_graded_and_ctrl_c_leaves_no_kernel(course: Path, watched):
+    notebook = course / "exercises" / "00-test" / "demo" / "demo.ipynb"
+    watch = watched("demo")
+    first = watch.report()
+    assert any("· value is 42  not attempted  0/1" in line for line in first)
+
+    save_by_rename(["value = 41"], notebook)
+    second = watch.report()
+    assert any("✗ value is 42" in line for line in second) and any("Score 1/2." in line for line in second)
+    # the spare kernel ran the notebook in the grading's own working folder
+    assert any("✓ the notebook runs in the folder it was copied to" in line for line in second)
+
+    save_by_rename(["value = 42"], notebook)
+    third = watch.report()
+    assert any("All checks passed, 2/2. Well done!" in line for line in third)
+    assert any("Why it works: Forty-two is the answer." in line for line in third)
+
+    kernels = psutil.Process(watch.process.pid).children(recursive=True)
+    assert kernels, "a spare kernel should be waiting for the next save"
+    rest = watch.stop()
+    assert watch.process.returncode == 0 and "Stopped watching. Your progress is saved." in rest
+    _, alive = psutil.wait_procs(kernels, timeout=10)
+    assert not alive, f"kernels left running: {alive}"
+    entry = load_progress(course).of("demo")
+    assert entry.best is not None and entry.best.status == "passed"
+
+
+def test_when_polling_then_a_plain_write_is_graded(course: Path, watched):
+    notebook = course / "exercises" / "00-test" / "demo" / "demo.ipynb"
+    watch = watched("demo", "--poll")
+    watch.report()
+    time.sleep(1.1)  # past the resolution of a file's modification time
+    write_nb(["value = 42"], notebook)
+    assert any("All checks passed, 2/2." in line for line in watch.report())
+    watch.stop()
+    assert watch.process.returncode == 0
