@@ -9,6 +9,7 @@ import click
 
 from grader import __version__
 from grader.batch.command import grade_batch
+from grader.book.command import build_book_command
 from grader.instructor.check import check
 from grader.instructor.new import new
 from grader.instructor.publish import changelog, publish
@@ -28,6 +29,7 @@ main.add_command(new)
 main.add_command(publish)
 main.add_command(changelog)
 main.add_command(reference)
+main.add_command(build_book_command)
 main.add_command(grade_batch)
 
 if __name__ == "__main__":

@@ -1,0 +1,52 @@
+"""`course grade-batch`: grade a cohort's notebooks, here in parallel or on a Dask cluster."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from grader.instructor.common import course_root, one_line_errors
+
+EXIT_INTERRUPTED = 130
+
+
+@click.command("grade-batch")
+@click.argument("submissions", type=click.Path(exists=True, path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the results, the gradebook and the summary.")
+@click.option("--workers", type=click.IntRange(min=1), help="Notebooks graded at once here (default: every core).")
+@click.option("--scheduler", metavar="ADDRESS", help="Grade on the Dask cluster at this address (tcp://host:8786).")
+@click.option("--extra-checks", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Hidden checks: FOLDER/EXERCISE-ID/test_*.py, or FOLDER/test_*.py for every exercise.")
+@click.option("--gradescope", is_flag=True, help="Also write a Gradescope results.json per notebook.")
+def grade_batch(submissions: Path, out: Path, workers: int | None, scheduler: str | None,
+                extra_checks: Path | None, gradescope: bool) -> None:
+    """Grade every notebook in SUBMISSIONS: a folder of learner folders, a zip, or a Gradescope export.
+
+    Rerunning the same command grades only what is new or changed.
+    """
+    from rich.console import Console
+
+    from grader.batch.run import BatchOptions, default_workers
+    from grader.batch.run import grade_batch as run_batch
+
+    if workers and scheduler:
+        raise click.UsageError("--workers is for this machine; with --scheduler the cluster's workers grade.")
+    console = Console(stderr=True, highlight=False)
+    try:
+        with one_line_errors():
+            options = BatchOptions(submissions=submissions, out=out, course_root=course_root(),
+                                   workers=workers or default_workers(), scheduler=scheduler,
+                                   extra_checks=extra_checks, gradescope=gradescope)
+            report = run_batch(options, console)
+    except KeyboardInterrupt:
+        click.echo("\ncourse: stopped. Every result written so far is kept: run the same command "
+                   "again to grade the rest.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    click.echo(f"Graded {report.graded}, kept {report.kept} from earlier runs. "
+               f"Gradebook: {out / 'gradebook.csv'}; summary: {out / 'summary.md'}.")
+    if report.errors:
+        click.secho(f"{report.errors} notebooks hit a grader error; rerun to try them again.", fg="red", err=True)
+        sys.exit(3)

@@ -1,0 +1,137 @@
+"""One submission's grading as a self-contained job: the same function runs in a local worker
+process and on a Dask worker on another machine, so a job carries the notebook's bytes, not a path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import socket
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from grader.errors import GraderError, UngradableInput
+from grader.result import SCHEMA_VERSION
+
+UNGRADABLE = "ungradable"  # the learner's file cannot be graded: counts as 0
+ERROR = "error"  # the grader or the course failed: never a learner's 0, tried again on the next run
+
+# pytest runs the checks inside this process and is not thread-safe: a Dask worker with
+# several threads still grades one notebook at a time.
+_ONE_GRADING_AT_A_TIME = threading.Lock()
+
+
+@dataclass(frozen=True)
+class GradingJob:
+    """Everything a worker needs to grade one submission, on this machine or another."""
+
+    learner: str
+    key: str  # results/<learner>/<key>.json
+    source: str
+    exercise_id: str
+    max_score: float
+    course_root: str
+    exercise_fingerprint: str
+    content_hash: str
+    notebook_name: str
+    notebook: bytes
+    extra_checks: tuple[tuple[str, str], ...] = ()
+    gradescope: bool = False
+    time_limit: float = 600.0  # a whole grading, far beyond the exercise's own limits
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    """A job's record (the result file's content) and, if asked, its Gradescope results.json."""
+
+    learner: str
+    key: str
+    record: dict[str, Any]
+    gradescope: str | None = None
+
+
+def grade_job(job: GradingJob) -> JobOutcome:
+    """Grade one submission; every problem becomes its recorded result, never an exception."""
+    started = time.perf_counter()
+    with _ONE_GRADING_AT_A_TIME:
+        try:
+            record, gradescope = _grade(job)
+        except UngradableInput as err:
+            record, gradescope = problem_record(job.exercise_id, job.source, UNGRADABLE, str(err), job.max_score)
+        except GraderError as err:
+            record, gradescope = problem_record(job.exercise_id, job.source, ERROR, str(err), job.max_score)
+        except Exception as err:  # a bug must cost one submission, not the batch
+            message = f"The grader failed on this notebook ({type(err).__name__}: {err})."
+            record, gradescope = problem_record(job.exercise_id, job.source, ERROR, message, job.max_score)
+    return finish(job, record, gradescope if job.gradescope else None, time.perf_counter() - started)
+
+
+def _grade(job: GradingJob) -> tuple[dict[str, Any], str]:
+    from grader.engine import grade_notebook
+    from grader.formats import to_gradescope
+
+    exercise = _exercise_here(job)
+    with tempfile.TemporaryDirectory(prefix="grade-batch-") as tmp:
+        notebook = Path(tmp) / Path(job.notebook_name).name
+        notebook.write_bytes(job.notebook)
+        extra = None
+        if job.extra_checks:
+            extra = Path(tmp) / "extra-checks"
+            extra.mkdir()
+            for name, text in job.extra_checks:
+                (extra / name).write_text(text, encoding="utf-8")
+        result = grade_notebook(notebook, exercise, extra_checks=extra)
+    record = result.to_dict()
+    record["notebook"] = job.source
+    return record, to_gradescope(result)
+
+
+def _exercise_here(job: GradingJob):  # type: ignore[no-untyped-def]
+    """The job's exercise as this machine has it; refuse if its checks differ from the instructor's."""
+    from grader.batch.matching import exercise_fingerprint
+    from grader.exercise import find_course_root, find_exercise_by_id
+
+    root = Path(job.course_root)
+    if not (root / "exercises").is_dir():
+        root = find_course_root() or root
+    exercise = find_exercise_by_id(job.exercise_id, root)
+    if exercise_fingerprint(exercise) != job.exercise_fingerprint:
+        raise GraderError(
+            f"The course on {socket.gethostname()} has other checks or data for '{job.exercise_id}' "
+            "than the instructor's copy: install the same version of the course there."
+        )
+    return exercise
+
+
+def problem_record(exercise_id: str | None, source: str, status: str, message: str,
+                   max_score: float) -> tuple[dict[str, Any], str]:
+    """The record of a submission that could not be graded, and its Gradescope form."""
+    record: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION, "exercise": exercise_id, "title": exercise_id or "",
+        "notebook": source, "status": status, "score": 0.0, "max_score": max_score,
+        "checks": [], "cell_errors": [], "problem": message,
+        "graded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    gradescope = {"score": 0.0, "output": message, "tests": []}
+    return record, json.dumps(gradescope, indent=2, ensure_ascii=False) + "\n"
+
+
+def finish(job: GradingJob, record: dict[str, Any], gradescope: str | None, seconds: float) -> JobOutcome:
+    """Stamp a record with what the batch needs to resume: the content hash it was graded from."""
+    stamp(record, job.learner, job.source, job.content_hash, seconds)
+    return JobOutcome(job.learner, job.key, record, gradescope)
+
+
+def stamp(record: dict[str, Any], learner: str, source: str, content_hash: str, seconds: float = 0.0) -> None:
+    record["batch"] = {"learner": learner, "source": source, "content_hash": content_hash,
+                       "host": socket.gethostname(), "seconds": round(seconds, 3)}
+
+
+def crashed(job: GradingJob, message: str, seconds: float = 0.0) -> JobOutcome:
+    """The outcome of a job whose worker died or was stopped: the grader's failure, not the learner's."""
+    record, gradescope = problem_record(job.exercise_id, job.source, ERROR, message, job.max_score)
+    return finish(job, record, gradescope if job.gradescope else None, seconds)

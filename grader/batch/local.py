@@ -1,0 +1,152 @@
+"""Grading on this machine: worker processes, each grading one submission at a time in its own kernel.
+
+A worker that dies, or hangs far past the exercise's limits, costs only the submission it held:
+it is recorded as the grader's failure and a fresh worker takes its place. Workers die with the
+batch (even after kill -9), and their kernels die with them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from types import FrameType
+
+from grader.batch.jobs import GradingJob, JobOutcome, crashed, grade_job
+from grader.errors import GraderBroken
+
+_PR_SET_PDEATHSIG = 1
+_POLL_SECONDS = 0.5
+_GRACE_SECONDS = 5.0
+# spawn, not fork: the batch has threads (the progress bar), and a fork would copy their locks.
+_SPAWN = multiprocessing.get_context("spawn")
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    job: GradingJob | None = None
+    started: float = 0.0
+
+
+def run_locally(jobs: Iterable[GradingJob], workers: int, on_done: Callable[[JobOutcome], None]) -> None:
+    """Grade every job with `workers` processes; call `on_done` (in this thread) as each ends."""
+    pending = iter(jobs)
+    pool: list[_Worker] = []
+    try:
+        for _ in range(workers):
+            pool.append(_start_worker())
+        while True:
+            for index, worker in enumerate(pool):
+                if worker.job is None and (job := next(pending, None)) is not None:
+                    pool[index] = _assign(worker, job)
+            busy = [w for w in pool if w.job is not None]
+            if not busy:
+                return
+            wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=_POLL_SECONDS)
+            for index, worker in enumerate(pool):
+                outcome, dead = _collect(worker) if worker.job is not None else (None, False)
+                if dead:
+                    pool[index] = _start_worker()
+                if outcome is not None:
+                    on_done(outcome)
+    finally:
+        _stop(pool)
+
+
+def _start_worker() -> _Worker:
+    ours, theirs = _SPAWN.Pipe()
+    process = _SPAWN.Process(target=_serve, args=(theirs, os.getpid()), name="grade-batch-worker", daemon=True)
+    process.start()
+    theirs.close()
+    return _Worker(process, ours)
+
+
+def _assign(worker: _Worker, job: GradingJob) -> _Worker:
+    """Hand `job` to `worker`, or to a fresh one if that worker has died meanwhile."""
+    for _attempt in range(2):
+        try:
+            worker.conn.send(job)
+        except OSError:
+            _stop([worker])
+            worker = _start_worker()
+            continue
+        worker.job, worker.started = job, time.monotonic()
+        return worker
+    raise GraderBroken("The grader could not start its worker processes on this machine.")
+
+
+def _collect(worker: _Worker) -> tuple[JobOutcome | None, bool]:
+    """The worker's finished outcome if any, and whether the worker is gone and must be replaced."""
+    job = worker.job
+    assert job is not None
+    if worker.conn.poll():
+        try:
+            outcome: JobOutcome = worker.conn.recv()
+        except (EOFError, OSError):
+            pass  # it died before answering: handled below
+        else:
+            worker.job = None
+            return outcome, False
+    elapsed = time.monotonic() - worker.started
+    if not worker.process.is_alive():
+        _stop([worker])
+        message = (f"The grading process stopped unexpectedly (exit code {worker.process.exitcode}) "
+                   "while grading this notebook.")
+        return crashed(job, message, elapsed), True
+    if elapsed > job.time_limit:
+        _stop([worker])
+        message = f"Grading took over {job.time_limit:.0f} seconds, far past the exercise's limits, and was stopped."
+        return crashed(job, message, elapsed), True
+    return None, False
+
+
+def _stop(pool: list[_Worker]) -> None:
+    """Stop every worker: SIGTERM lets it kill its kernel and remove its folder; SIGKILL if it lingers."""
+    for worker in pool:
+        worker.conn.close()
+        if worker.process.is_alive():
+            worker.process.terminate()
+    deadline = time.monotonic() + _GRACE_SECONDS
+    for worker in pool:
+        worker.process.join(max(0.0, deadline - time.monotonic()))
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join()
+
+
+def _serve(conn: Connection, parent_pid: int) -> None:
+    """A worker's life: grade each job the batch sends, until the batch closes the pipe."""
+    _die_with(parent_pid)
+    os.setpgrp()  # Ctrl-C in the terminal reaches only the batch, which then stops the workers in order
+    signal.signal(signal.SIGTERM, _exit_now)
+    import grader.checks
+    import grader.engine  # noqa: F401
+
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        conn.send(grade_job(job))
+
+
+def _die_with(parent_pid: int) -> None:
+    """Be killed when the batch dies, even by kill -9; the kernel dies with this worker in turn."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the batch's own stop still applies
+        pass
+    if os.getppid() != parent_pid:  # the batch died before the line above
+        os._exit(1)
+
+
+def _exit_now(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)  # unwinds grading: the kernel is killed, the temporary folder removed
