@@ -21,10 +21,10 @@ def build_book_command(pdf: bool, out: Path) -> None:
     with one_line_errors():
         root = course_root()
         click.echo("Building the book (lessons run once, then come from the cache)...")
-        html, pdf_file, note = build_book(root, out if out.is_absolute() else root / out, pdf)
-    click.echo(f"Book: {html / 'index.html'} (opens from disk)")
-    if pdf_file:
-        click.echo(f"PDF: {pdf_file}")
-    if note:
-        click.secho(note, fg="yellow", err=True)
+        book = build_book(root, out if out.is_absolute() else root / out, pdf)
+    click.echo(f"Book: {book.html / 'index.html'} (opens from disk)")
+    if book.pdf:
+        click.echo(f"PDF: {book.pdf}")
+    if book.note:
+        click.secho(book.note, fg="yellow", err=True)
         sys.exit(3)
