@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,11 @@ from grader.instructor.integrity import check_course
 CHANGELOG = Path("docs") / "changelog.md"
 
 
+def book_installed() -> bool:
+    """Whether the `book` extra (jupyter-book 1.x) is installed beside this Python."""
+    return (Path(sys.executable).parent / "jupyter-book").exists()
+
+
 def _git(root: Path, *args: str) -> str:
     done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
     return done.stdout.strip() if done.returncode == 0 else ""
@@ -29,9 +35,10 @@ def release_name(root: Path, today: dt.date) -> str:
     return f"{__version__}-{today.isoformat()}" + (f"-{commit}" if commit else "")
 
 
-def build_site(root: Path, destination: Path, stamp: str) -> None:
-    """`mkdocs build --strict` into `destination`, with the version stamp in every page's footer."""
-    env = {**os.environ, "COURSE_STAMP": stamp, "NO_MKDOCS_2_WARNING": "1"}
+def build_site(root: Path, destination: Path, stamp: str, book_url: str = "") -> None:
+    """`mkdocs build --strict` into `destination`, with the version stamp in every page's footer
+    and, when the book was built beside it, a link to the book."""
+    env = {**os.environ, "COURSE_STAMP": stamp, "COURSE_BOOK_URL": book_url, "NO_MKDOCS_2_WARNING": "1"}
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(destination)],
                           cwd=root, env=env, capture_output=True, text=True)
     if done.returncode != 0:
@@ -59,8 +66,16 @@ def publish(out: Path, allow_dirty: bool) -> None:
         today = dt.date.today()
         version = release_name(root, today)
         destination = (out if out.is_absolute() else root / out) / version
+        book_url = ""
+        if book_installed():
+            click.echo(f"Building the book into {destination / 'book'}...")
+            from grader.book.build import build_book
+
+            book = build_book(root, root / "build" / "book")
+            shutil.copytree(book.html, destination / "book", dirs_exist_ok=True)
+            book_url = "../book/index.html"
         click.echo(f"Building the site into {destination / 'site'}...")
-        build_site(root, destination / "site", f"Version {version}, published {today.isoformat()}.")
+        build_site(root, destination / "site", f"Version {version}, published {today.isoformat()}.", book_url)
     click.echo(f"Published {version}: {destination}")
 
 
