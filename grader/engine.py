@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,7 +18,7 @@ from grader.errors import GraderBroken
 from grader.exercise import Exercise
 from grader.kernel import RunningKernel, start_kernel
 from grader.load import load_notebook
-from grader.prepare import working_folder
+from grader.prepare import fill_working_folder
 from grader.result import CheckResult, GradeResult, Outcome, versions
 
 if TYPE_CHECKING:
@@ -37,13 +38,18 @@ def grade_notebook(notebook: Path, exercise: Exercise, extra_checks: Path | None
     grader.kernel_pool; this grading uses it instead of starting one, and ends it.
     """
     started = time.perf_counter()
-    nb = load_notebook(notebook, exercise.limits.max_notebook_mb)
-    folder = spare.working_folder(nb, exercise) if spare else working_folder(nb, exercise)
-    with folder as workdir, ThreadPoolExecutor(1) as pool:
+    nb = None
+    if spare:
+        nb = load_notebook(notebook, exercise.limits.max_notebook_mb)
+        folder = spare.working_folder(nb, exercise)
+    else:  # the kernel starts first, in an empty folder, and boots while the notebook is read
+        folder = tempfile.TemporaryDirectory(prefix="grade-")
+    with folder as workdir_name, ThreadPoolExecutor(1) as pool:
+        workdir = Path(workdir_name)
         warm = pool.submit(_import_checking_machinery)
         kernel = None
         try:
-            kernel, execution = asyncio.run(_boot_and_execute(nb, workdir, exercise, spare))
+            kernel, execution = asyncio.run(_boot_and_execute(notebook, nb, workdir, exercise, spare))
             warm.result()
             executed = time.perf_counter()
             checks, broken = _check(kernel, execution, workdir, exercise, extra_checks)
@@ -64,12 +70,16 @@ def grade_notebook(notebook: Path, exercise: Exercise, extra_checks: Path | None
     )
 
 
-async def _boot_and_execute(nb, workdir: Path, exercise: Exercise,  # type: ignore[no-untyped-def]
+async def _boot_and_execute(notebook: Path, nb, workdir: Path, exercise: Exercise,  # type: ignore[no-untyped-def]
                             spare: SpareKernel | None = None):
-    from grader.execute import execute_notebook
-
+    """Start the kernel (unless a spare is ready), read and stage the notebook while it boots, run it."""
     kernel = spare.kernel if spare else await start_kernel(workdir, exercise)
     try:
+        if nb is None:
+            nb = load_notebook(notebook, exercise.limits.max_notebook_mb)
+            fill_working_folder(workdir, nb, exercise)
+        from grader.execute import execute_notebook
+
         return kernel, await execute_notebook(nb, kernel, exercise.limits)
     except BaseException:
         kernel.kill()
