@@ -12,10 +12,13 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.errors import GraderError, UngradableInput
 from grader.result import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from grader.exercise import Exercise
 
 UNGRADABLE = "ungradable"  # the learner's file cannot be graded: counts as 0
 ERROR = "error"  # the grader or the course failed: never a learner's 0, tried again on the next run
@@ -90,7 +93,7 @@ def _grade(job: GradingJob) -> tuple[dict[str, Any], str]:
     return record, to_gradescope(result)
 
 
-def _exercise_here(job: GradingJob):  # type: ignore[no-untyped-def]
+def _exercise_here(job: GradingJob) -> Exercise:
     """The job's exercise as this machine has it; refuse if its checks differ from the instructor's."""
     from grader.batch.matching import exercise_fingerprint
     from grader.exercise import find_course_root, find_exercise_by_id

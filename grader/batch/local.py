@@ -24,8 +24,10 @@ from grader.errors import GraderBroken
 _PR_SET_PDEATHSIG = 1
 _POLL_SECONDS = 0.5
 _GRACE_SECONDS = 5.0
-# spawn, not fork: the batch has threads (the progress bar), and a fork would copy their locks.
-_SPAWN = multiprocessing.get_context("spawn")
+# Workers are forked from a server process that imported the grader once: a new worker costs no
+# imports (seconds each). Not a plain fork of the batch: it has threads (the progress bar).
+_FORKSERVER = multiprocessing.get_context("forkserver")
+_PRELOAD = ["grader.batch.local", "grader.engine", "grader.checks", "grader.probe"]
 
 
 @dataclass
@@ -40,6 +42,7 @@ def run_locally(jobs: Iterable[GradingJob], workers: int, on_done: Callable[[Job
     """Grade every job with `workers` processes; call `on_done` (in this thread) as each ends."""
     pending = iter(jobs)
     pool: list[_Worker] = []
+    _FORKSERVER.set_forkserver_preload(_PRELOAD)
     try:
         for _ in range(workers):
             pool.append(_start_worker())
@@ -62,8 +65,8 @@ def run_locally(jobs: Iterable[GradingJob], workers: int, on_done: Callable[[Job
 
 
 def _start_worker() -> _Worker:
-    ours, theirs = _SPAWN.Pipe()
-    process = _SPAWN.Process(target=_serve, args=(theirs, os.getpid()), name="grade-batch-worker", daemon=True)
+    ours, theirs = _FORKSERVER.Pipe()
+    process = _FORKSERVER.Process(target=_serve, args=(theirs,), name="grade-batch-worker", daemon=True)
     process.start()
     theirs.close()
     return _Worker(process, ours)
@@ -122,9 +125,9 @@ def _stop(pool: list[_Worker]) -> None:
             worker.process.join()
 
 
-def _serve(conn: Connection, parent_pid: int) -> None:
+def _serve(conn: Connection) -> None:
     """A worker's life: grade each job the batch sends, until the batch closes the pipe."""
-    _die_with(parent_pid)
+    _die_with(os.getppid())
     os.setpgrp()  # Ctrl-C in the terminal reaches only the batch, which then stops the workers in order
     signal.signal(signal.SIGTERM, _exit_now)
     import grader.checks
@@ -139,12 +142,12 @@ def _serve(conn: Connection, parent_pid: int) -> None:
 
 
 def _die_with(parent_pid: int) -> None:
-    """Be killed when the batch dies, even by kill -9; the kernel dies with this worker in turn."""
+    """Die with the fork server, which dies with the batch (even by kill -9); the kernel dies in turn."""
     try:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):  # not Linux: the batch's own stop still applies
         pass
-    if os.getppid() != parent_pid:  # the batch died before the line above
+    if os.getppid() != parent_pid:  # the fork server died before the line above
         os._exit(1)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,23 +66,14 @@ def grade_batch(options: BatchOptions, console: Console) -> BatchReport:
         console.print(note, highlight=False)
     store = ResultsStore(options.out)
     extra = _ExtraChecks(options.extra_checks)
-    report = BatchReport()
     with store.locked():
         store.sweep()
         planned = _plan(discovery.submissions, index, extra, console)
-        records: dict[tuple[str, str], dict[str, Any]] = {}
-        todo: list[_Planned] = []
-        for (learner, key), item in planned.items():
-            kept = store.current(learner, key, item.content_hash)
-            if kept is not None and (not options.gradescope or store.gradescope_path(learner, key).exists()):
-                records[learner, key] = kept
-            else:
-                todo.append(item)
-        report.kept = len(records)
+        records, todo = _split(planned, store, options.gradescope)
+        report = BatchReport(kept=len(records))
         learners = sorted({learner for learner, _ in planned})
         console.print(f"{len(planned)} notebooks from {len(learners)} learners: {len(todo)} to grade, "
                       f"{report.kept} already graded.", highlight=False)
-
         with progress_bar(len(todo), console) as advance:
             def done(outcome: JobOutcome) -> None:
                 store.save(outcome)
@@ -90,27 +81,53 @@ def grade_batch(options: BatchOptions, console: Console) -> BatchReport:
                 report.graded += 1
                 advance()
 
-            for item in todo:  # notebooks without a gradable exercise need no worker
-                if item.match.exercise is None:
-                    done(_unmatched(item, options.gradescope))
-            jobs = _jobs([i for i in todo if i.match.exercise is not None], index, extra, options.gradescope)
-            if options.scheduler:
-                from grader.batch.cluster import run_on_cluster
-
-                run_on_cluster(jobs, options.scheduler, done, lambda text: console.print(text, highlight=False))
-            elif any(i.match.exercise is not None for i in todo):
-                from grader.batch.local import run_locally
-
-                run_locally(jobs, min(options.workers, len(todo)), done)
-
-        book = Gradebook([e for e in index.order() if any(key == e for _, key in records)], learners, records)
-        write_atomically(options.out / "gradebook.csv", book.to_csv())
-        write_atomically(options.out / "gradebook.json", book.to_json())
-        write_atomically(options.out / "summary.md", to_markdown(book))
+            _grade(todo, options, index, extra, done, console)
+        report.gradebook = Gradebook([e for e in index.order() if any(key == e for _, key in records)],
+                                     learners, records)
+        _publish(report.gradebook, options.out)
     report.errors = sum(r["status"] == ERROR for r in records.values())
-    report.gradebook = book
-    print_summary(book, console)
+    print_summary(report.gradebook, console)
     return report
+
+
+def _split(planned: dict[tuple[str, str], _Planned], store: ResultsStore,
+           gradescope: bool) -> tuple[dict[tuple[str, str], dict[str, Any]], list[_Planned]]:
+    """The records an earlier run made from the same content, and what is left to grade."""
+    kept: dict[tuple[str, str], dict[str, Any]] = {}
+    todo: list[_Planned] = []
+    for (learner, key), item in planned.items():
+        record = store.current(learner, key, item.content_hash)
+        if record is not None and (not gradescope or store.gradescope_path(learner, key).exists()):
+            kept[learner, key] = record
+        else:
+            todo.append(item)
+    return kept, todo
+
+
+def _grade(todo: list[_Planned], options: BatchOptions, index: CourseIndex, extra: _ExtraChecks,
+           done: Callable[[JobOutcome], None], console: Console) -> None:
+    """Record the unmatched notebooks, then grade the others here or on the cluster."""
+    for item in todo:
+        if item.match.exercise is None:  # nothing to run: no worker needed
+            done(_unmatched(item, options.gradescope))
+    gradable = [item for item in todo if item.match.exercise is not None]
+    if not gradable:
+        return
+    jobs = _jobs(gradable, index, extra, options.gradescope)
+    if options.scheduler:
+        from grader.batch.cluster import run_on_cluster
+
+        run_on_cluster(jobs, options.scheduler, done, lambda text: console.print(text, highlight=False))
+    else:
+        from grader.batch.local import run_locally
+
+        run_locally(jobs, min(options.workers, len(gradable)), done)
+
+
+def _publish(book: Gradebook, out: Path) -> None:
+    write_atomically(out / "gradebook.csv", book.to_csv())
+    write_atomically(out / "gradebook.json", book.to_json())
+    write_atomically(out / "summary.md", to_markdown(book))
 
 
 def _plan(submissions: list[Submission], index: CourseIndex, extra: _ExtraChecks,

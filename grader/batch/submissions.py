@@ -28,12 +28,6 @@ class Submission:
     location: Path  # the notebook file, or the zip archive holding it
     member: str | None = None  # its path inside the zip
 
-    def size(self) -> int:
-        if self.member is None:
-            return self.location.stat().st_size
-        with zipfile.ZipFile(self.location) as archive:
-            return archive.getinfo(self.member).file_size
-
     def read(self) -> bytes:
         if self.member is None:
             return self.location.read_bytes()
