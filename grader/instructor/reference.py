@@ -15,14 +15,16 @@ from grader.instructor.common import course_root
 PAGE = Path("docs") / "instructors" / "cli-reference.md"
 
 
-def _help(command: click.Command, path: list[str]) -> list[str]:
-    context = click.Context(command, info_name=" ".join(path), terminal_width=100, max_content_width=100)
+def _help(command: click.Command, path: list[str], parent: click.Context | None = None) -> list[str]:
+    # Built as the CLI builds it (settings inherited from the group), so the text is what --help prints.
+    context = click.Context(command, parent=parent, info_name=path[-1], terminal_width=100,
+                            max_content_width=100, **command.context_settings)
     parts = [f"{'#' * min(len(path) + 1, 4)} `{' '.join(path)}`", "", "```text", command.get_help(context), "```", ""]
     if isinstance(command, click.Group):
         for name in command.list_commands(context):
             sub = command.get_command(context, name)
             if sub is not None:
-                parts += _help(sub, [*path, name])
+                parts += _help(sub, [*path, name], context)
     return parts
 
 
