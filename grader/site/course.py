@@ -125,7 +125,7 @@ class Module:
 
     @property
     def progress_ids(self) -> list[str]:
-        return [x.progress_id for x in (*self.lessons, *self.exercises)]
+        return [x.progress_id for x in self.lessons] + [x.progress_id for x in self.exercises]
 
 
 @dataclass(frozen=True)
@@ -233,6 +233,9 @@ def read_exercise(module_id: str, folder: Path) -> Exercise:
         notebook = folder / f"{folder.name}.ipynb"
     if "id" not in meta:
         problems.append(f"{toml_path} has no `id`; using the folder name")
+    data = tuple(str(d) for d in meta.get("data") or ())
+    problems += [f"{toml_path} lists data file {d!r}, which is not in the folder"
+                 for d in data if not (folder / d).exists()]
     hints = meta.get("hints") or []
     if not isinstance(hints, list):
         raise CourseError(f"{toml_path}: `hints` should be a list of strings")
@@ -245,7 +248,7 @@ def read_exercise(module_id: str, folder: Path) -> Exercise:
         notebook=notebook,
         hints=tuple(str(h) for h in hints),
         explanation=str(meta.get("explanation", "")),
-        data=tuple(str(d) for d in meta.get("data") or ()),
+        data=data,
         problems=tuple(problems),
     )
 

@@ -158,9 +158,9 @@ def module_glance_markdown(module: Module, course: Course) -> str:
 def module_contents_markdown(module: Module) -> str:
     """A list of the module's lessons and exercises, each with its done mark."""
     here = module.index_uri
-    lines = ["## In this step", ""]
     if not module.lessons and not module.exercises:
-        return "\n".join([*lines, "Lessons and exercises for this step are coming soon.", ""])
+        return "## In this step\n\nLessons and exercises for this step are coming soon.\n"
+    lines: list[str] = []
     for lesson in module.lessons:
         lines.append(
             f'- <span class="course-check" data-course-check="{lesson.progress_id}"></span>'
@@ -171,7 +171,8 @@ def module_contents_markdown(module: Module) -> str:
             f'- <span class="course-check" data-course-check="{ex.progress_id}"></span>'
             f"Exercise: [{ex.title}]({link(here, ex.page_uri)}) ({_points(ex.points)})"
         )
-    return "\n".join(lines) + "\n"
+    items = "\n".join(lines)
+    return f'## In this step\n\n<div class="course-contents" markdown>\n\n{items}\n\n</div>\n'
 
 
 def insert_after_title(markdown: str, block: str) -> str:

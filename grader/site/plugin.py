@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,13 @@ from grader.site.config import CourseConfig
 from grader.site.course import Course, CourseError, Exercise, Lesson, Module, discover_course
 from grader.site.navigation import expand_nav
 from grader.site.roadmap import ROADMAP_SLOT, roadmap_html
+
+# jsonschema (imported by nbformat, so by mkdocs-jupyter) compiles ~40 grammars of the optional
+# `rfc3987_syntax` package when imported, seconds on a small machine, only to check "iri"
+# formats that notebook schemas never use. This plugin is listed before mkdocs-jupyter in
+# mkdocs.yml, so it is imported first; marking the package absent makes jsonschema skip it.
+if "jsonschema" not in sys.modules:
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 log = logging.getLogger("mkdocs.plugins.course")
 NOTEBOOK_CSS_DIR = "assets/notebook"
@@ -66,6 +74,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any) -> None:
         """Rebuild when an exercise or a solution changes, as for a page in docs/."""
+        if not self.config.enabled:
+            return
         for name in (self.config.exercises_dir, self.config.solutions_dir):
             if (self.root / name).is_dir():
                 server.watch(str(self.root / name))
@@ -185,6 +195,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the notebook stylesheets the pages link to."""
+        if not self._styles:
+            return
         folder = Path(config.site_dir) / NOTEBOOK_CSS_DIR
         folder.mkdir(parents=True, exist_ok=True)
         for name, css in self._styles.items():

@@ -74,7 +74,8 @@ def _render_to_cache(path: str, cache: str, options: dict[str, Any], toc_depth: 
         body = convert.nb2html(path, execute=True, **options)
         toc_tokens, title = _get_nb_toc_tokens(path, toc_depth)
     except Exception as err:  # reported again, properly, by mkdocs-jupyter's own run
-        return f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
+        lines = [line for line in str(err).splitlines() if line.strip()]
+        return f"{type(err).__name__}: {lines[-1] if lines else ''}"  # the error's last line
     target = pathlib.Path(cache)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(f".{os.getpid()}.tmp")
