@@ -14,7 +14,7 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0"
 
-__all__ = ["LearnerError", "__version__", "check", "hint", "points"]
+__all__ = ["LearnerError", "NotAttempted", "__version__", "check", "hint", "points"]
 
 
 def __getattr__(name: str) -> Any:
@@ -26,6 +26,10 @@ def __getattr__(name: str) -> Any:
         from grader.probe import LearnerException
 
         return LearnerException
+    if name == "NotAttempted":  # what a check raises when the learner has not started this part
+        from grader.probe import NotAttempted
+
+        return NotAttempted
     if name in ("check", "hint"):
         from grader import inside_jupyter
 

@@ -2,7 +2,8 @@
 
 Markers in the solution's code cells:
 - `# BEGIN SOLUTION` ... `# END SOLUTION`: the lines between become `# YOUR CODE HERE` and `...`;
-- `value = 42  # SOLUTION`: the line becomes `value = ...` (a line without `=` becomes `...`);
+- `value = 42  # SOLUTION`: the line becomes `value = ...`; a dict entry `"key": 42,  # SOLUTION`
+  becomes `"key": ...,`; any other line becomes `...`;
 - a cell tagged `solution-only` is dropped.
 Outputs are cleared, cell ids kept (so a learner's diff stays small) and the exercise id stored in
 the notebook's metadata, where `grade` and `check()` find it.
@@ -25,11 +26,21 @@ _BEGIN = re.compile(r"^(\s*)#\s*BEGIN SOLUTION\b")
 _END = re.compile(r"^\s*#\s*END SOLUTION\b")
 _LINE = re.compile(r"^(\s*)(.*?)\s*#\s*SOLUTION\s*$")
 _ASSIGNMENT = re.compile(r"^([A-Za-z_][\w.\[\]'\", ]*?)\s*(=|\+=|-=)\s*[^=]")
+_DICT_ENTRY = re.compile(r"^((?:\"[^\"]*\"|'[^']*')\s*:)")  # "key": value,  inside a dict literal
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "# SOLUTION")
 
 
 class MarkerError(UngradableInput):
     """A solution's markers are malformed (an unclosed block, an END without a BEGIN)."""
+
+
+def _placeholder(code: str) -> str:
+    """`x = 42` -> `x = ...`; `"key": 42,` -> `"key": ...,` (a dict entry stays valid); else `...`."""
+    if assignment := _ASSIGNMENT.match(code):
+        return f"{assignment.group(1).rstrip()} {assignment.group(2)} ..."
+    if entry := _DICT_ENTRY.match(code):
+        return f"{entry.group(1)} ...{',' if code.rstrip().endswith(',') else ''}"
+    return "..."
 
 
 def strip_source(source: str, where: str) -> str:
@@ -52,9 +63,7 @@ def strip_source(source: str, where: str) -> str:
             continue
         elif single := _LINE.match(line):
             indent, code = single.groups()
-            assignment = _ASSIGNMENT.match(code)
-            out.append(f"{indent}{assignment.group(1).rstrip()} {assignment.group(2)} ..." if assignment
-                       else f"{indent}...")
+            out.append(indent + _placeholder(code))
         else:
             out.append(line)
     if block_start is not None:

@@ -17,6 +17,8 @@ def test_when_a_block_is_marked_then_it_becomes_a_prompt_and_dots_at_its_indent(
     ("value = 42  # SOLUTION", "value = ..."),
     ("    total += price  # SOLUTION", "    total += ..."),
     ("print(answer)  # SOLUTION", "..."),
+    ('    "problem": "churn is up 4%",  # SOLUTION', '    "problem": ...,'),
+    ("    'owner': 'Ada'  # SOLUTION", "    'owner': ..."),
     ("keep = 1  # a comment that mentions no marker", "keep = 1  # a comment that mentions no marker"),
 ])
 def test_when_a_line_is_marked_then_its_value_becomes_dots(line, starter):
