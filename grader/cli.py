@@ -81,7 +81,7 @@ def run(target: str | None, json_out: str | None, junit: str | None, gradescope:
 
         from grader.report import print_report
 
-        console = Console(highlight=False, emoji=False)
+        console = Console(highlight=False, emoji=False, soft_wrap=True)
         print_report(result, console)
         print_after_pass(result, exercise, console)
     if warning:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 def _console() -> Console:
-    return Console(highlight=False, emoji=False)
+    return Console(highlight=False, emoji=False, soft_wrap=True)
 
 
 def _fail(error: GraderError) -> None:
