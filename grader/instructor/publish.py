@@ -35,10 +35,11 @@ def release_name(root: Path, today: dt.date) -> str:
     return f"{__version__}-{today.isoformat()}" + (f"-{commit}" if commit else "")
 
 
-def build_site(root: Path, destination: Path, stamp: str, book_url: str = "") -> None:
+def build_site(root: Path, destination: Path, stamp: str, book_url: str = "", pdf_url: str = "") -> None:
     """`mkdocs build --strict` into `destination`, with the version stamp in every page's footer
-    and, when the book was built beside it, a link to the book."""
-    env = {**os.environ, "COURSE_STAMP": stamp, "COURSE_BOOK_URL": book_url, "NO_MKDOCS_2_WARNING": "1"}
+    and, when the book was built beside it, links to the book (and its PDF)."""
+    env = {**os.environ, "COURSE_STAMP": stamp, "COURSE_BOOK_URL": book_url, "COURSE_BOOK_PDF_URL": pdf_url,
+           "NO_MKDOCS_2_WARNING": "1"}
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(destination)],
                           cwd=root, env=env, capture_output=True, text=True)
     if done.returncode != 0:
@@ -50,7 +51,8 @@ def build_site(root: Path, destination: Path, stamp: str, book_url: str = "") ->
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"),
               show_default=True, help="Where versioned builds go.")
 @click.option("--allow-dirty", is_flag=True, help="Publish even with uncommitted changes.")
-def publish(out: Path, allow_dirty: bool) -> None:
+@click.option("--pdf", is_flag=True, help="Also the book as a PDF, where TeX is installed.")
+def publish(out: Path, allow_dirty: bool, pdf: bool) -> None:
     """Check the course, then build the site (and the book, when its extra is installed) into OUT/VERSION."""
     with one_line_errors():
         root = course_root()
@@ -66,16 +68,22 @@ def publish(out: Path, allow_dirty: bool) -> None:
         today = dt.date.today()
         version = release_name(root, today)
         destination = (out if out.is_absolute() else root / out) / version
-        book_url = ""
+        book_url = pdf_url = ""
         if book_installed():
             click.echo(f"Building the book into {destination / 'book'}...")
             from grader.book.build import build_book
 
-            book = build_book(root, root / "build" / "book")
+            book = build_book(root, root / "build" / "book", pdf=pdf)
             shutil.copytree(book.html, destination / "book", dirs_exist_ok=True)
             book_url = "../book/index.html"
+            if book.pdf:
+                shutil.copy(book.pdf, destination / "book" / "course.pdf")
+                pdf_url = "../book/course.pdf"
+            elif pdf:
+                click.secho(book.note, fg="yellow", err=True)
         click.echo(f"Building the site into {destination / 'site'}...")
-        build_site(root, destination / "site", f"Version {version}, published {today.isoformat()}.", book_url)
+        build_site(root, destination / "site", f"Version {version}, published {today.isoformat()}.",
+                   book_url, pdf_url)
     click.echo(f"Published {version}: {destination}")
 
 

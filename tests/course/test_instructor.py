@@ -116,3 +116,25 @@ def test_when_the_tree_is_dirty_then_publish_refuses_and_builds_nothing(course: 
     assert (done.returncode, done.stderr.strip()) == (
         2, "course: There are uncommitted changes: commit them, or publish with --allow-dirty.")
     assert not (course / "dist").exists()
+
+
+@pytest.mark.slow
+def test_when_published_then_a_stamped_site_and_the_book_stand_side_by_side(course: Path):
+    """The For-instructors path end to end, on a one-module course: check, book, strict site build."""
+    shutil.copy(REPO / "mkdocs.yml", course / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", course / "overrides")
+    for item in (REPO / "docs").iterdir():
+        if item.name != "modules":
+            (shutil.copytree if item.is_dir() else shutil.copy)(item, course / "docs" / item.name)
+    shutil.rmtree(course / "docs/modules/00-start-here")
+    shutil.copytree(REPO / "docs/modules/00-start-here", course / "docs/modules/00-start-here")
+    for stale in (course / "exercises/00-start-here", course / "solutions/00-start-here"):
+        shutil.rmtree(stale)
+    for part in ("exercises/00-start-here", "solutions/00-start-here"):
+        shutil.copytree(REPO / part, course / part)
+    done = run_course("publish", "--allow-dirty", "--out", "dist", root=course)
+    assert done.returncode == 0, done.stdout + done.stderr
+    [release] = (course / "dist").iterdir()
+    home = (release / "site" / "index.html").read_text()
+    assert f"Version {release.name}, published" in home
+    assert 'href="./../book/index.html"' in home and (release / "book" / "index.html").is_file()
