@@ -148,5 +148,5 @@ def run_checks(check_files: list[Path], handle: NotebookHandle, rootdir: Path, i
         else:
             os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = saved
     if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.NO_TESTS_COLLECTED):
-        plugin.broken_files.append(f"pytest ended with {code.name.lower().replace('_', ' ')}")
+        plugin.broken_files.append(f"pytest ended with {pytest.ExitCode(code).name.lower().replace('_', ' ')}")
     return plugin.results, plugin.broken_files

@@ -14,7 +14,7 @@ import click
 
 import grader._fast_imports  # noqa: F401  first: see its docstring
 from grader import __version__
-from grader.errors import GraderError
+from grader.cli_errors import one_line_errors
 
 EXIT_UNGRADABLE = 2
 
@@ -68,7 +68,7 @@ def run(target: str | None, json_out: str | None, junit: str | None, gradescope:
     from grader.exercise import resolve_target
     from grader.learner.after_grading import hints_already_shown, print_after_pass, record_grading
 
-    with _friendly_errors():
+    with one_line_errors("grade"):
         exercise, notebook = resolve_target(target)
         if extra_checks is not None and not extra_checks.is_dir():
             raise click.UsageError(f"--extra-checks {extra_checks} is not a folder.")
@@ -96,22 +96,6 @@ def _write_formats(result: Any, json_out: str | None, junit: str | None, gradesc
                                 (gradescope, formats.to_gradescope)):
         if destination:
             formats.emit(render(result), destination)
-
-
-class _friendly_errors:
-    """Turn the grader's own errors and Ctrl-C into one line and an exit code."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _tb: Any) -> bool:
-        if isinstance(error, GraderError):
-            click.secho(f"grade: {error}", fg="red", err=True)
-            sys.exit(error.exit_code)
-        if isinstance(error, KeyboardInterrupt):
-            click.echo("\ngrade: stopped (Ctrl-C). Nothing was changed.", err=True)
-            sys.exit(130)
-        return False
 
 
 def _add_learner_commands() -> None:

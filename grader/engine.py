@@ -10,8 +10,9 @@ import datetime as dt
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import grader._fast_imports  # noqa: F401  first: see its docstring
 from grader.errors import GraderBroken
@@ -39,6 +40,7 @@ def grade_notebook(notebook: Path, exercise: Exercise, extra_checks: Path | None
     """
     started = time.perf_counter()
     nb = None
+    folder: AbstractContextManager[Any]
     if spare:
         nb = load_notebook(notebook, exercise.limits.max_notebook_mb)
         folder = spare.working_folder(nb, exercise)

@@ -108,8 +108,9 @@ async def execute_notebook(nb: NotebookNode, kernel: RunningKernel, limits: Limi
                 kernel.kill()
                 break
     finally:
-        client.kc.stop_channels()
-        client.kc.context.destroy(linger=0)
+        if client.kc is not None:
+            client.kc.stop_channels()
+            client.kc.context.destroy(linger=0)
     _collect(execution, replies, limits)
     execution.seconds = time.monotonic() - started
     return execution
@@ -140,7 +141,7 @@ def _collect(execution: Execution, replies: dict[int, dict[str, Any]], limits: L
         reply = replies.get(index)
         if not reply or reply.get("status") != "error":
             continue
-        error_output = next((o for o in outputs if o.get("output_type") == "error"), {})
+        error_output: dict[str, Any] = next((o for o in outputs if o.get("output_type") == "error"), {})
         traceback = reply.get("traceback") or error_output.get("traceback", [])
         ename = str(reply.get("ename", "Error"))
         timed_out = ename == TIMEOUT_ENAME

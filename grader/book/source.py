@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import yaml
@@ -85,7 +86,7 @@ def _write(course_root: Path, out: Path, cache: Path, math_loader: str) -> None:
         (target / "index.md").write_text(to_myst(_strip_front_matter((module_dir / "index.md").read_text())))
         if (module_dir / "data").is_dir():
             shutil.copytree(module_dir / "data", target / "data")
-        sections = []
+        sections: list[dict[str, Any]] = []
         for lesson in sorted(module_dir.glob("*.ipynb")):
             _copy_lesson(lesson, target / lesson.name)
             sections.append({"file": f"modules/{module}/{lesson.stem}"})

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
-import click
-
-from grader.errors import GraderError, UngradableInput
+from grader.cli_errors import one_line_errors as _one_line_errors
+from grader.errors import UngradableInput
 from grader.exercise import find_course_root
 
 
@@ -20,11 +17,6 @@ def course_root() -> Path:
     return root
 
 
-@contextmanager
-def one_line_errors() -> Iterator[None]:
+def one_line_errors() -> AbstractContextManager[None]:
     """The grader's own errors become `course: message` and their exit code, never a traceback."""
-    try:
-        yield
-    except GraderError as error:
-        click.secho(f"course: {error}", fg="red", err=True)
-        sys.exit(error.exit_code)
+    return _one_line_errors("course")
