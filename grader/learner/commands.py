@@ -15,7 +15,8 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from grader.errors import GraderError, UngradableInput
+from grader.cli_errors import one_line_errors
+from grader.errors import UngradableInput
 
 if TYPE_CHECKING:
     from grader.exercise import Exercise
@@ -25,11 +26,6 @@ def _console() -> Console:
     return Console(highlight=False, emoji=False, soft_wrap=True)
 
 
-def _fail(error: GraderError) -> None:
-    click.secho(f"grade: {error}", fg="red", err=True)
-    sys.exit(error.exit_code)
-
-
 @click.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON, for scripts.")
 def list_command(as_json: bool) -> None:
@@ -37,10 +33,8 @@ def list_command(as_json: bool) -> None:
     from grader.course_map import require_course_root
     from grader.learner.listing import course_overview, overview_json, print_overview
 
-    try:
+    with one_line_errors("grade"):
         overview = course_overview(require_course_root())
-    except GraderError as error:
-        _fail(error)
     if as_json:
         click.echo(json.dumps(overview_json(overview), indent=2, ensure_ascii=False))
         return
@@ -58,10 +52,8 @@ def next_command(open_it: bool) -> None:
     from grader.learner.listing import course_overview
     from grader.learner.next_up import jupyter_command, open_in_jupyter, print_next
 
-    try:
+    with one_line_errors("grade"):
         overview = course_overview(require_course_root())
-    except GraderError as error:
-        _fail(error)
     exercise = print_next(overview, _console())
     if exercise is not None and open_it:
         open_in_jupyter(exercise.starter)
@@ -78,10 +70,8 @@ def hint_command(exercise: str, every: bool) -> None:
     from grader.exercise import resolve_target
     from grader.hints import reveal_hints
 
-    try:
+    with one_line_errors("grade"):
         found, _ = resolve_target(exercise)
-    except GraderError as error:
-        _fail(error)
     hints, warning = reveal_hints(found, every=every)
     console = _console()
     if not hints:
@@ -106,11 +96,9 @@ def reset_command(exercise: str) -> None:
     from grader.learner.after_grading import shown_path
     from grader.learner.reset import reset_notebook
 
-    try:
+    with one_line_errors("grade"):
         found, notebook = resolve_target(exercise)
         outcome = reset_notebook(found, notebook)
-    except GraderError as error:
-        _fail(error)
     if outcome.backup is None:
         click.echo(f"{shown_path(notebook)} is the starter notebook of {found.id} (nothing to keep).")
         return
@@ -127,10 +115,8 @@ def watch_command(exercise: str | None, poll: bool) -> None:
     """Grade EXERCISE each time you save its notebook (without EXERCISE: the one here, or any)."""
     from grader.learner.watch import Watcher
 
-    try:
+    with one_line_errors("grade"):
         targets, first = _watch_targets(exercise)
-    except GraderError as error:
-        _fail(error)
     watcher = Watcher(targets, _console(), poll=poll)
     try:
         watcher.run(grade_first=first)
