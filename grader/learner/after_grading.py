@@ -32,8 +32,11 @@ def print_after_pass(result: GradeResult, exercise: Exercise, console: Console) 
     """After a pass: why the reference solution works, and where to read it."""
     if result.status is not Status.PASSED:
         return
-    if exercise.explanation:
-        console.print(f"\n [bold]Why it works:[/] {escape(' '.join(exercise.explanation.split()))}")
+    if exercise.explanation:  # paragraphs kept; the lines inside each one joined, as TOML wraps them
+        paragraphs = [" ".join(p.split()) for p in exercise.explanation.split("\n\n") if p.strip()]
+        console.print(f"\n [bold]Why it works:[/] {escape(paragraphs[0])}")
+        for paragraph in paragraphs[1:]:
+            console.print(f"\n {escape(paragraph)}")
     root = course_root_of(exercise)
     solution = exercise.solution(root) if root else None
     if solution is not None and solution.is_file():
