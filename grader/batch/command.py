@@ -35,16 +35,16 @@ def grade_batch(submissions: Path, out: Path, workers: int | None, scheduler: st
     if workers and scheduler:
         raise click.UsageError("--workers is for this machine; with --scheduler the cluster's workers grade.")
     console = Console(stderr=True, highlight=False)
-    try:
-        with one_line_errors():
+    with one_line_errors():
+        try:
             options = BatchOptions(submissions=submissions, out=out, course_root=course_root(),
                                    workers=workers or default_workers(), scheduler=scheduler,
                                    extra_checks=extra_checks, gradescope=gradescope)
             report = run_batch(options, console)
-    except KeyboardInterrupt:
-        click.echo("\ncourse: stopped. Every result written so far is kept: run the same command "
-                   "again to grade the rest.", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        except KeyboardInterrupt:  # before the generic handler: results already written are kept
+            click.echo("\ncourse: stopped. Every result written so far is kept: run the same command "
+                       "again to grade the rest.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
     click.echo(f"Graded {report.graded}, kept {report.kept} from earlier runs. "
                f"Gradebook: {out / 'gradebook.csv'}; summary: {out / 'summary.md'}.")
     if report.errors:
