@@ -33,9 +33,11 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from courselib._serving import BackgroundHTTPServer
 
 __all__ = ["API_KEY_HEADER", "ENV_VAR", "KEY_PREFIX", "CourseAPI", "LoggedRequest", "make_reviews"]
 
@@ -91,7 +93,7 @@ class LoggedRequest:
     early: bool = False  # a retry that arrived before the Retry-After wait was over
 
 
-class CourseAPI:
+class CourseAPI(BackgroundHTTPServer):
     """The course's local web API. Use it as a context manager, or call start() and stop().
 
     api_key:          the key clients must send; by default a new random one each time.
@@ -129,59 +131,31 @@ class CourseAPI:
         self.set_env = set_env
         self.max_requests = max_requests
         self.log: list[LoggedRequest] = []
-        self._host, self._port = host, port
+        super().__init__(host, port)
         self._lock = threading.Lock()
         self._counted = 0  # requests that count towards the rate-limit schedule
         self._limited_until = 0.0
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
         self._saved_env: str | None = None
 
-    # -- starting and stopping ------------------------------------------------------------
-    @property
-    def url(self) -> str:
-        """The base address, such as http://127.0.0.1:51234 (a free port, picked at start)."""
-        if self._server is None:
-            raise RuntimeError(
-                "the course API is not running: call start() or use `with CourseAPI() as api:`"
-            )
-        port = self._server.server_address[1]
-        return f"http://{self._host}:{port}"
+    # -- starting and stopping (the rest is BackgroundHTTPServer's) -----------------------------
+    _not_running = "the course API is not running: call start() or use `with CourseAPI() as api:`"
+    _thread_name = "course-api"
 
-    def start(self) -> CourseAPI:
-        """Start serving in a background thread; returns the server itself."""
-        if self._server is not None:
-            return self
-        self._server = ThreadingHTTPServer((self._host, self._port), _make_handler(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="course-api",
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        return _make_handler(self)
+
+    def _started(self) -> None:
         if self.set_env:
             self._saved_env = os.environ.get(ENV_VAR)
             os.environ[ENV_VAR] = self.api_key
-        return self
 
-    def stop(self) -> None:
-        """Stop serving, free the port and restore the environment. Safe to call twice."""
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = self._thread = None
+    def _stopped(self) -> None:
+        """Restore the environment as it was before start()."""
         if self.set_env:
             if self._saved_env is None:
                 os.environ.pop(ENV_VAR, None)
             else:
                 os.environ[ENV_VAR] = self._saved_env
-
-    def __enter__(self) -> CourseAPI:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     def __repr__(self) -> str:
         state = self.url if self._server is not None else "stopped"

@@ -57,8 +57,10 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from courselib._serving import BackgroundHTTPServer
 
 __all__ = [
     "CONTEXT_WINDOW",
@@ -625,7 +627,7 @@ class LoggedCall:
     completion_tokens: int = 0
 
 
-class LocalLLMServer:
+class LocalLLMServer(BackgroundHTTPServer):
     """The stand-in model served over HTTP on 127.0.0.1, like a hosted provider's API.
 
     POST <base_url>/chat/completions  takes {"model": ..., "messages": [...], ...options} as JSON
@@ -637,51 +639,21 @@ class LocalLLMServer:
     Use it as a context manager, or call start() and stop(). `server.log` records every request.
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.log: list[LoggedCall] = []
-        self._host, self._port = host, port
-        self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+    _not_running = "the local model is not running: call start() or use `with LocalLLMServer() as server:`"
+    _thread_name = "local-llm"
 
-    @property
-    def url(self) -> str:
-        """The server's address, such as http://127.0.0.1:51234 (a free port, picked at start)."""
-        if self._server is None:
-            raise RuntimeError("the local model is not running: call start() or use "
-                               "`with LocalLLMServer() as server:`")
-        return f"http://{self._host}:{self._server.server_address[1]}"
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        super().__init__(host, port)
+        self.log: list[LoggedCall] = []
+        self._lock = threading.Lock()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        return _make_handler(self)
 
     @property
     def base_url(self) -> str:
         """The address to give a client as its base URL: url + '/v1', as providers do."""
         return self.url + "/v1"
-
-    def start(self) -> LocalLLMServer:
-        """Start serving in a background thread; returns the server itself."""
-        if self._server is None:
-            self._server = ThreadingHTTPServer((self._host, self._port), _make_handler(self))
-            self._server.daemon_threads = True
-            self._thread = threading.Thread(target=self._server.serve_forever, name="local-llm",
-                                            kwargs={"poll_interval": 0.05}, daemon=True)
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and free the port. Safe to call twice."""
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = self._thread = None
-
-    def __enter__(self) -> LocalLLMServer:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     def __repr__(self) -> str:
         state = self.base_url if self._server is not None else "stopped"

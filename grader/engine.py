@@ -65,7 +65,7 @@ def grade_notebook(notebook: Path, exercise: Exercise, extra_checks: Path | None
         checks=tuple(checks), cell_errors=tuple(execution.errors),
         stopped_at=execution.stopped_at, stop_reason=execution.stop_reason,
         out_of_time=execution.out_of_time,
-        next_hint=_next_hint(exercise, checks, hints_shown),
+        next_hint=next_hint(exercise, checks, hints_shown),
         timings={"execute": round(executed - started, 3), "checks": round(time.perf_counter() - executed, 3),
                  "total": round(time.perf_counter() - started, 3)},
         versions=versions(), graded_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -103,8 +103,9 @@ def _check(kernel: RunningKernel, execution, workdir: Path, exercise: Exercise, 
         handle.close()
 
 
-def _next_hint(exercise: Exercise, checks: list[CheckResult], hints_shown: int) -> str | None:
-    """A failing check's own hint first; else the exercise's next tiered hint."""
+def next_hint(exercise: Exercise, checks: list[CheckResult], hints_shown: int) -> str | None:
+    """The hint a report ends with (`grade` and `check()` alike): none after a pass; the first unseen
+    tiered hint when nothing is started yet; else a failing check's own hint, else the next tier."""
     if all(c.outcome is Outcome.PASSED for c in checks):
         return None
     if exercise.hints and all(c.outcome in (Outcome.PASSED, Outcome.NOT_ATTEMPTED) for c in checks):

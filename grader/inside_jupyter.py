@@ -115,7 +115,7 @@ def _stored_id(notebook: Path) -> str | None:
 def _run_live_checks(exercise: Exercise, notebook: Path | None) -> CheckReport:
     from grader.checks import run_checks
     from grader.course_map import progress_root
-    from grader.engine import _next_hint
+    from grader.engine import next_hint
     from grader.live_probe import LiveNotebookHandle, live_execution
     from grader.progress import load_progress
 
@@ -132,7 +132,7 @@ def _run_live_checks(exercise: Exercise, notebook: Path | None) -> CheckReport:
         raise UngradableInput(f"The checks of {exercise.id} could not be loaded: {broken[0]}")
     shown = load_progress(progress_root(exercise)).of(exercise.id).hints_shown
     result = GradeResult(exercise_id=exercise.id, title=exercise.title, notebook=str(notebook or ""),
-                         checks=tuple(checks), next_hint=_next_hint(exercise, checks, shown))
+                         checks=tuple(checks), next_hint=next_hint(exercise, checks, shown))
     return CheckReport(result, exercise.explanation if result.status is Status.PASSED else "", notebook is not None)
 
 
