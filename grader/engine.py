@@ -32,11 +32,13 @@ def _import_checking_machinery() -> None:
 
 
 def grade_notebook(notebook: Path, exercise: Exercise, extra_checks: Path | None = None,
-                   hints_shown: int = 0, spare: SpareKernel | None = None) -> GradeResult:
+                   hints_shown: int = 0, spare: SpareKernel | None = None,
+                   zygote: str | None = None) -> GradeResult:
     """Grade `notebook` against `exercise`'s checks (and hidden `extra_checks`); never writes it.
 
     `spare` (grade watch): a kernel already started in its own empty working folder by
     grader.kernel_pool; this grading uses it instead of starting one, and ends it.
+    `zygote`: the address of a running `grader.zygote.KernelZygote` to fork the kernel from.
     """
     started = time.perf_counter()
     nb = None
@@ -51,7 +53,7 @@ def grade_notebook(notebook: Path, exercise: Exercise, extra_checks: Path | None
         warm = pool.submit(_import_checking_machinery)
         kernel = None
         try:
-            kernel, execution = asyncio.run(_boot_and_execute(notebook, nb, workdir, exercise, spare))
+            kernel, execution = asyncio.run(_boot_and_execute(notebook, nb, workdir, exercise, spare, zygote))
             warm.result()
             executed = time.perf_counter()
             checks, broken = _check(kernel, execution, workdir, exercise, extra_checks)
@@ -73,9 +75,9 @@ def grade_notebook(notebook: Path, exercise: Exercise, extra_checks: Path | None
 
 
 async def _boot_and_execute(notebook: Path, nb, workdir: Path, exercise: Exercise,  # type: ignore[no-untyped-def]
-                            spare: SpareKernel | None = None):
+                            spare: SpareKernel | None, zygote: str | None):
     """Start the kernel (unless a spare is ready), read and stage the notebook while it boots, run it."""
-    kernel = spare.kernel if spare else await start_kernel(workdir, exercise)
+    kernel = spare.kernel if spare else await start_kernel(workdir, exercise, zygote)
     try:
         if nb is None:
             nb = load_notebook(notebook, exercise.limits.max_notebook_mb)

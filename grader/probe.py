@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import builtins
 import json
-import time
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -167,10 +166,10 @@ class NotebookHandle:
         return dict(json.loads(_literal(result["data"]["text/plain"])))
 
     def _wait_for(self, client: BlockingKernelClient, msg_id: str, timeout: float) -> dict[str, Any] | None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        clock = self._kernel.clock()  # time spent waiting for a busy CPU does not count
+        while (left := timeout - clock.elapsed()) > 0:
             try:
-                msg = client.get_shell_msg(timeout=min(0.5, max(0.01, deadline - time.monotonic())))
+                msg = client.get_shell_msg(timeout=min(0.5, max(0.01, left)))
             except Empty:
                 if not self._kernel.alive():
                     raise KernelStopped(self._stopped_message()) from None

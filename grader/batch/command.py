@@ -16,7 +16,7 @@ EXIT_INTERRUPTED = 130
 @click.argument("submissions", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the results, the gradebook and the summary.")
-@click.option("--workers", type=click.IntRange(min=1), help="Notebooks graded at once here (default: every core).")
+@click.option("--workers", type=click.IntRange(min=1), help="Notebooks graded at once here (default: two per core).")
 @click.option("--scheduler", metavar="ADDRESS", help="Grade on the Dask cluster at this address (tcp://host:8786).")
 @click.option("--extra-checks", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Hidden checks: FOLDER/EXERCISE-ID/test_*.py, or FOLDER/test_*.py for every exercise.")
@@ -29,8 +29,9 @@ def grade_batch(submissions: Path, out: Path, workers: int | None, scheduler: st
     """
     from rich.console import Console
 
-    from grader.batch.run import BatchOptions, default_workers
+    from grader.batch.run import BatchOptions
     from grader.batch.run import grade_batch as run_batch
+    from grader.kernel import default_parallel_gradings
 
     if workers and scheduler:
         raise click.UsageError("--workers is for this machine; with --scheduler the cluster's workers grade.")
@@ -38,7 +39,7 @@ def grade_batch(submissions: Path, out: Path, workers: int | None, scheduler: st
     with one_line_errors():
         try:
             options = BatchOptions(submissions=submissions, out=out, course_root=course_root(),
-                                   workers=workers or default_workers(), scheduler=scheduler,
+                                   workers=workers or default_parallel_gradings(), scheduler=scheduler,
                                    extra_checks=extra_checks, gradescope=gradescope)
             report = run_batch(options, console)
         except KeyboardInterrupt:  # before the generic handler: results already written are kept

@@ -57,12 +57,15 @@ class JobOutcome:
     gradescope: str | None = None
 
 
-def grade_job(job: GradingJob) -> JobOutcome:
-    """Grade one submission; every problem becomes its recorded result, never an exception."""
+def grade_job(job: GradingJob, zygote: str | None = None) -> JobOutcome:
+    """Grade one submission; every problem becomes its recorded result, never an exception.
+
+    `zygote`: the address of a `grader.zygote.KernelZygote` on this machine to fork the kernel from.
+    """
     started = time.perf_counter()
     with _ONE_GRADING_AT_A_TIME:
         try:
-            record, gradescope = _grade(job)
+            record, gradescope = _grade(job, zygote)
         except UngradableInput as err:
             record, gradescope = problem_record(job.exercise_id, job.source, UNGRADABLE, str(err), job.max_score)
         except GraderError as err:
@@ -73,7 +76,7 @@ def grade_job(job: GradingJob) -> JobOutcome:
     return finish(job, record, gradescope if job.gradescope else None, time.perf_counter() - started)
 
 
-def _grade(job: GradingJob) -> tuple[dict[str, Any], str]:
+def _grade(job: GradingJob, zygote: str | None) -> tuple[dict[str, Any], str]:
     from grader.engine import grade_notebook
     from grader.formats import to_gradescope
 
@@ -87,7 +90,7 @@ def _grade(job: GradingJob) -> tuple[dict[str, Any], str]:
             extra.mkdir()
             for name, text in job.extra_checks:
                 (extra / name).write_text(text, encoding="utf-8")
-        result = grade_notebook(notebook, exercise, extra_checks=extra)
+        result = grade_notebook(notebook, exercise, extra_checks=extra, zygote=zygote)
     record = result.to_dict()
     record["notebook"] = job.source
     return record, to_gradescope(result)

@@ -1,5 +1,9 @@
 """Grading on this machine: worker processes, each grading one submission at a time in its own kernel.
 
+Each worker forks its kernels from a kernel zygote of its own (`grader.zygote`) that imported the
+kernel once, so a submission costs its own cells and checks, not the kernel's imports; and a
+notebook that kills the process its kernel came from harms only its own grading.
+
 A worker that dies, or hangs far past the exercise's limits, costs only the submission it held:
 it is recorded as the grader's failure and a fresh worker takes its place. Workers die with the
 batch (even after kill -9), and their kernels die with them.
@@ -7,12 +11,11 @@ batch (even after kill -9), and their kernels die with them.
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -20,8 +23,9 @@ from types import FrameType
 
 from grader.batch.jobs import GradingJob, JobOutcome, crashed, grade_job
 from grader.errors import GraderBroken
+from grader.kernel_main import die_with_parent
+from grader.zygote import KernelZygote
 
-_PR_SET_PDEATHSIG = 1
 _POLL_SECONDS = 0.5
 _GRACE_SECONDS = 5.0
 # Workers are forked from a server process that imported the grader once: a new worker costs no
@@ -46,22 +50,27 @@ def run_locally(jobs: Iterable[GradingJob], workers: int, on_done: Callable[[Job
     try:
         for _ in range(workers):
             pool.append(_start_worker())
-        while True:
-            for index, worker in enumerate(pool):
-                if worker.job is None and (job := next(pending, None)) is not None:
-                    pool[index] = _assign(worker, job)
-            busy = [w for w in pool if w.job is not None]
-            if not busy:
-                return
-            wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=_POLL_SECONDS)
-            for index, worker in enumerate(pool):
-                outcome, dead = _collect(worker) if worker.job is not None else (None, False)
-                if dead:
-                    pool[index] = _start_worker()
-                if outcome is not None:
-                    on_done(outcome)
+        _dispatch(pending, pool, on_done)
     finally:
         _stop(pool)
+
+
+def _dispatch(pending: Iterator[GradingJob], pool: list[_Worker], on_done: Callable[[JobOutcome], None]) -> None:
+    """Keep every worker busy until no job is left; replace a worker that dies."""
+    while True:
+        for index, worker in enumerate(pool):
+            if worker.job is None and (job := next(pending, None)) is not None:
+                pool[index] = _assign(worker, job)
+        busy = [w for w in pool if w.job is not None]
+        if not busy:
+            return
+        wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=_POLL_SECONDS)
+        for index, worker in enumerate(pool):
+            outcome, dead = _collect(worker) if worker.job is not None else (None, False)
+            if dead:
+                pool[index] = _start_worker()
+            if outcome is not None:
+                on_done(outcome)
 
 
 def _start_worker() -> _Worker:
@@ -101,9 +110,7 @@ def _collect(worker: _Worker) -> tuple[JobOutcome | None, bool]:
     elapsed = time.monotonic() - worker.started
     if not worker.process.is_alive():
         _stop([worker])
-        message = (f"The grading process stopped unexpectedly (exit code {worker.process.exitcode}) "
-                   "while grading this notebook.")
-        return crashed(job, message, elapsed), True
+        return crashed(job, stopped_unexpectedly(worker.process.exitcode), elapsed), True
     if elapsed > job.time_limit:
         _stop([worker])
         message = f"Grading took over {job.time_limit:.0f} seconds, far past the exercise's limits, and was stopped."
@@ -127,28 +134,27 @@ def _stop(pool: list[_Worker]) -> None:
 
 def _serve(conn: Connection) -> None:
     """A worker's life: grade each job the batch sends, until the batch closes the pipe."""
-    _die_with(os.getppid())
+    die_with_parent(os.getppid())  # the fork server, which dies with the batch (even by kill -9)
     os.setpgrp()  # Ctrl-C in the terminal reaches only the batch, which then stops the workers in order
     signal.signal(signal.SIGTERM, _exit_now)
     import grader.checks
     import grader.engine  # noqa: F401
 
-    while True:
-        try:
-            job = conn.recv()
-        except EOFError:
-            return
-        conn.send(grade_job(job))
+    with KernelZygote() as zygote:  # started by this thread, so it dies with this worker
+        while True:
+            try:
+                job = conn.recv()
+            except EOFError:
+                return
+            started = time.monotonic()
+            outcome = grade_job(job, zygote.ensure_running())
+            if not zygote.alive:  # the notebook killed it, and with it its own kernel: not the learner's 0
+                outcome = crashed(job, stopped_unexpectedly(zygote.exit_code), time.monotonic() - started)
+            conn.send(outcome)
 
 
-def _die_with(parent_pid: int) -> None:
-    """Die with the fork server, which dies with the batch (even by kill -9); the kernel dies in turn."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: the batch's own stop still applies
-        pass
-    if os.getppid() != parent_pid:  # the fork server died before the line above
-        os._exit(1)
+def stopped_unexpectedly(exit_code: int | None) -> str:
+    return f"The grading process stopped unexpectedly (exit code {exit_code}) while grading this notebook."
 
 
 def _exit_now(signum: int, _frame: FrameType | None) -> None:

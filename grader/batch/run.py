@@ -5,7 +5,6 @@ same content, grade the rest (here or on a cluster), then write the gradebook an
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,10 +20,7 @@ from grader.batch.store import ResultsStore
 from grader.batch.submissions import Submission, find_submissions
 from grader.batch.summary import print_summary, to_markdown
 from grader.formats import write_atomically
-
-
-def default_workers() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+from grader.kernel import default_parallel_gradings
 
 
 @dataclass(frozen=True)
@@ -34,7 +30,7 @@ class BatchOptions:
     submissions: Path
     out: Path
     course_root: Path
-    workers: int = field(default_factory=default_workers)
+    workers: int = field(default_factory=default_parallel_gradings)
     scheduler: str | None = None
     extra_checks: Path | None = None
     gradescope: bool = False

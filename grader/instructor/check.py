@@ -15,7 +15,7 @@ from grader.instructor.integrity import check_course
 
 
 @click.command("check")
-@click.option("--workers", type=int, default=None, help="Parallel gradings (default: all cores).")
+@click.option("--workers", type=int, default=None, help="Parallel gradings (default: two per core).")
 @click.option("--only", metavar="PREFIX", help="Only exercises whose id or module starts with PREFIX.")
 def check(workers: int | None, only: str | None) -> None:
     """Prove every exercise sound: solutions pass, starters are untouched, metadata is complete."""

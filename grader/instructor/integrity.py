@@ -3,22 +3,24 @@
 An exercise is sound when its solution scores full marks, its starter scores zero and is "not
 attempted", its starter is in sync with the solution and carries no output or solution marker,
 its metadata is complete, and its module has the front matter the site needs. The gradings run in
-parallel worker processes (one kernel each), as many as there are cores.
+parallel worker processes (one kernel each), two per core.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing.util import Finalize
 from pathlib import Path
 
 from grader.errors import GraderError
 from grader.exercise import EXERCISE_FILE, Exercise, load_exercise
+from grader.kernel import default_parallel_gradings
 from grader.result import Status
 from grader.starter import MARKERS, starter_text
+from grader.zygote import KernelZygote
 
 FRONT_MATTER_KEYS = ("title", "objectives", "prerequisites", "hours")
 MIN_HINTS = 3
@@ -40,12 +42,23 @@ class ExerciseReport:
         return not self.problems
 
 
+_zygote: KernelZygote | None = None  # each worker process's own
+
+
+def _start_zygote() -> None:
+    """Worker process, at its start (in its main thread, which the zygote's life is tied to)."""
+    global _zygote
+    _zygote = KernelZygote().__enter__()
+    Finalize(_zygote, _zygote.__exit__, args=(None, None, None), exitpriority=10)
+
+
 def _grade_quietly(notebook: str, folder: str) -> tuple[str, float, float, str]:
     """Worker process: grade one notebook; return (status, score, max score, error)."""
     from grader.engine import grade_notebook
 
     try:
-        result = grade_notebook(Path(notebook), load_exercise(Path(folder)))
+        zygote = _zygote.ensure_running() if _zygote else None
+        result = grade_notebook(Path(notebook), load_exercise(Path(folder)), zygote=zygote)
     except GraderError as error:
         return "error", 0.0, 0.0, str(error)
     failing = [c.description for c in result.checks if c.outcome != "passed"]
@@ -115,7 +128,7 @@ def check_course(
     reports: list[ExerciseReport] = []
     jobs: list[tuple[ExerciseReport, str, object]] = []
     seen: dict[str, str] = {}
-    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+    with ProcessPoolExecutor(max_workers=workers or default_parallel_gradings(), initializer=_start_zygote) as pool:
         for folder in folders:
             try:
                 exercise = load_exercise(folder)

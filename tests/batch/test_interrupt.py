@@ -16,14 +16,15 @@ from tests.conftest import REPO
 
 
 def processes_with(marker: str) -> list[str]:
-    """The command lines of live processes whose environment carries `marker` (this test's only)."""
+    """The names and command lines of live processes whose environment carries `marker` (this test's only)."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             if marker.encode() in (entry / "environ").read_bytes():
-                found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                found.append(f"{(entry / 'comm').read_text().strip()}: {command}")
         except OSError:  # gone meanwhile, or not ours
             pass
     return found
@@ -47,7 +48,7 @@ def start_batch(course_root: Path, tmp_path: Path, learners: int) -> tuple[subpr
     batch = subprocess.Popen([sys.executable, "-m", "grader.course_cli", "grade-batch", str(subs), "--out", str(out),
                               "--workers", "2"], cwd=REPO, env=env, text=True,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    kernels = lambda: [c for c in processes_with(marker) if "grader.kernel_main" in c]  # noqa: E731
+    kernels = lambda: [c for c in processes_with(marker) if c.startswith("grader-kernel:")]  # noqa: E731
     assert wait_for(kernels, 60), "no kernel started"
     return batch, marker, subs, out
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -236,3 +238,41 @@ def test_lookup(nb):
 '''
     check = only_check(grade(exercise(checks), ["def price(name):\n    return {'apple': 1}[name]"], tmp_path))
     assert check.message == "price('pear') raised KeyError at the line `return {'apple': 1}[name]`: 'pear'"
+
+
+@pytest.fixture
+def busy_cpu():
+    """This test and its kernels on one CPU, shared with three processes that never stop computing."""
+    cpu = min(os.sched_getaffinity(0))
+    before = os.sched_getaffinity(0)
+    spin = f"import os\nos.sched_setaffinity(0, {{{cpu}}})\nwhile True:\n    pass"
+    hogs = [subprocess.Popen([sys.executable, "-c", spin]) for _ in range(3)]
+    os.sched_setaffinity(0, {cpu})  # inherited by the kernel
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, before)
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+
+
+def test_when_the_machine_is_busy_then_time_waiting_for_a_cpu_does_not_count_against_a_cell(
+        exercise, tmp_path, busy_cpu):
+    # 0.6 s of computing: with a quarter of a CPU it takes over 2 s by the wall clock, yet it has
+    # had only 0.6 s of the 1-second limit, as it would on an idle machine
+    folder = exercise(VALUE_IS_42, "[limits]\ncell_timeout = 1\n")
+    compute = "import time\nstart = time.process_time()\nwhile time.process_time() - start < 0.6:\n    pass"
+    started = time.monotonic()
+    result = grade(folder, [compute, "value = 42"], tmp_path)
+    assert time.monotonic() - started > 2  # the machine really was busy
+    assert result.cell_errors == ()
+    assert result.status is Status.PASSED
+
+
+def test_when_the_machine_is_busy_then_a_loop_is_still_stopped_at_its_limit(exercise, tmp_path, busy_cpu):
+    folder = exercise(VALUE_IS_42, "[limits]\ncell_timeout = 1\n")
+    result = grade(folder, ["while True:\n    pass", "value = 42"], tmp_path)
+    [error] = result.cell_errors
+    assert error.timed_out and error.cell == 1
+    assert result.status is Status.PASSED
