@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+from multiprocessing.util import Finalize
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -91,6 +92,23 @@ class KernelZygote:
             self._process.kill()
             self._process.wait()
         self._process.stdout.close()  # type: ignore[union-attr]
+
+
+_of_this_process: KernelZygote | None = None
+
+
+def zygote_of_this_process() -> KernelZygote:
+    """This process's zygote, started on first use and stopped when the process exits.
+
+    Linux ties the zygote's life to the thread that starts it, so the first use should be from a
+    thread that lives as long as the process; if not, `ensure_running` starts it again.
+    """
+    global _of_this_process
+    if _of_this_process is None:
+        _of_this_process = KernelZygote().__enter__()
+        # multiprocessing's exit hook: it also runs in worker processes, where atexit does not
+        Finalize(_of_this_process, _of_this_process.__exit__, args=(None, None, None), exitpriority=10)
+    return _of_this_process
 
 
 class ForkedKernel:

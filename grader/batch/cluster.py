@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from grader.batch.jobs import GradingJob, JobOutcome, crashed, grade_job
+from grader.batch.jobs import GradingJob, JobOutcome, crashed, grade_on_this_worker
 from grader.errors import GraderBroken, UngradableInput
 
 _WAIT_FOR_WORKERS_SECONDS = 60
@@ -35,8 +35,8 @@ def run_on_cluster(jobs: Iterable[GradingJob], address: str, on_done: Callable[[
         finished: Any = as_completed(loop=client.loop)
 
         def submit(job: GradingJob) -> None:
-            future = client.submit(grade_job, job, key=f"grade-{job.learner}-{job.key}-{uuid.uuid4().hex[:8]}",
-                                   pure=False, retries=0)
+            key = f"grade-{job.learner}-{job.key}-{uuid.uuid4().hex[:8]}"
+            future = client.submit(grade_on_this_worker, job, key=key, pure=False, retries=0)
             running[future.key] = job
             finished.add(future)
 

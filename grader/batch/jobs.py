@@ -19,6 +19,7 @@ from grader.result import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from grader.exercise import Exercise
+    from grader.zygote import KernelZygote
 
 UNGRADABLE = "ungradable"  # the learner's file cannot be graded: counts as 0
 ERROR = "error"  # the grader or the course failed: never a learner's 0, tried again on the next run
@@ -57,15 +58,15 @@ class JobOutcome:
     gradescope: str | None = None
 
 
-def grade_job(job: GradingJob, zygote: str | None = None) -> JobOutcome:
+def grade_job(job: GradingJob, zygote: KernelZygote | None = None) -> JobOutcome:
     """Grade one submission; every problem becomes its recorded result, never an exception.
 
-    `zygote`: the address of a `grader.zygote.KernelZygote` on this machine to fork the kernel from.
+    `zygote`: the kernel zygote of this process to fork the kernel from.
     """
     started = time.perf_counter()
     with _ONE_GRADING_AT_A_TIME:
         try:
-            record, gradescope = _grade(job, zygote)
+            record, gradescope = _grade(job, zygote.ensure_running() if zygote else None)
         except UngradableInput as err:
             record, gradescope = problem_record(job.exercise_id, job.source, UNGRADABLE, str(err), job.max_score)
         except GraderError as err:
@@ -73,7 +74,21 @@ def grade_job(job: GradingJob, zygote: str | None = None) -> JobOutcome:
         except Exception as err:  # a bug must cost one submission, not the batch
             message = f"The grader failed on this notebook ({type(err).__name__}: {err})."
             record, gradescope = problem_record(job.exercise_id, job.source, ERROR, message, job.max_score)
+        if zygote and not zygote.alive:  # the notebook killed it, and with it its own kernel: not the learner's 0
+            message = stopped_unexpectedly(zygote.exit_code)
+            record, gradescope = problem_record(job.exercise_id, job.source, ERROR, message, job.max_score)
     return finish(job, record, gradescope if job.gradescope else None, time.perf_counter() - started)
+
+
+def grade_on_this_worker(job: GradingJob) -> JobOutcome:
+    """`grade_job` as a Dask worker runs it, with the worker process's own kernel zygote."""
+    from grader.zygote import zygote_of_this_process
+
+    return grade_job(job, zygote_of_this_process())
+
+
+def stopped_unexpectedly(exit_code: int | None) -> str:
+    return f"The grading process stopped unexpectedly (exit code {exit_code}) while grading this notebook."
 
 
 def _grade(job: GradingJob, zygote: str | None) -> tuple[dict[str, Any], str]:

@@ -21,10 +21,10 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from types import FrameType
 
-from grader.batch.jobs import GradingJob, JobOutcome, crashed, grade_job
+from grader.batch.jobs import GradingJob, JobOutcome, crashed, grade_job, stopped_unexpectedly
 from grader.errors import GraderBroken
 from grader.kernel_main import die_with_parent
-from grader.zygote import KernelZygote
+from grader.zygote import zygote_of_this_process
 
 _POLL_SECONDS = 0.5
 _GRACE_SECONDS = 5.0
@@ -140,21 +140,13 @@ def _serve(conn: Connection) -> None:
     import grader.checks
     import grader.engine  # noqa: F401
 
-    with KernelZygote() as zygote:  # started by this thread, so it dies with this worker
-        while True:
-            try:
-                job = conn.recv()
-            except EOFError:
-                return
-            started = time.monotonic()
-            outcome = grade_job(job, zygote.ensure_running())
-            if not zygote.alive:  # the notebook killed it, and with it its own kernel: not the learner's 0
-                outcome = crashed(job, stopped_unexpectedly(zygote.exit_code), time.monotonic() - started)
-            conn.send(outcome)
-
-
-def stopped_unexpectedly(exit_code: int | None) -> str:
-    return f"The grading process stopped unexpectedly (exit code {exit_code}) while grading this notebook."
+    zygote = zygote_of_this_process()  # started by this (main) thread, so it lives as long as the worker
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        conn.send(grade_job(job, zygote))
 
 
 def _exit_now(signum: int, _frame: FrameType | None) -> None:

@@ -12,7 +12,6 @@ import json
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing.util import Finalize
 from pathlib import Path
 
 from grader.errors import GraderError
@@ -20,7 +19,7 @@ from grader.exercise import EXERCISE_FILE, Exercise, load_exercise
 from grader.kernel import default_parallel_gradings
 from grader.result import Status
 from grader.starter import MARKERS, starter_text
-from grader.zygote import KernelZygote
+from grader.zygote import zygote_of_this_process
 
 FRONT_MATTER_KEYS = ("title", "objectives", "prerequisites", "hours")
 MIN_HINTS = 3
@@ -42,22 +41,12 @@ class ExerciseReport:
         return not self.problems
 
 
-_zygote: KernelZygote | None = None  # each worker process's own
-
-
-def _start_zygote() -> None:
-    """Worker process, at its start (in its main thread, which the zygote's life is tied to)."""
-    global _zygote
-    _zygote = KernelZygote().__enter__()
-    Finalize(_zygote, _zygote.__exit__, args=(None, None, None), exitpriority=10)
-
-
 def _grade_quietly(notebook: str, folder: str) -> tuple[str, float, float, str]:
     """Worker process: grade one notebook; return (status, score, max score, error)."""
     from grader.engine import grade_notebook
 
     try:
-        zygote = _zygote.ensure_running() if _zygote else None
+        zygote = zygote_of_this_process().ensure_running()
         result = grade_notebook(Path(notebook), load_exercise(Path(folder)), zygote=zygote)
     except GraderError as error:
         return "error", 0.0, 0.0, str(error)
@@ -128,7 +117,7 @@ def check_course(
     reports: list[ExerciseReport] = []
     jobs: list[tuple[ExerciseReport, str, object]] = []
     seen: dict[str, str] = {}
-    with ProcessPoolExecutor(max_workers=workers or default_parallel_gradings(), initializer=_start_zygote) as pool:
+    with ProcessPoolExecutor(max_workers=workers or default_parallel_gradings()) as pool:
         for folder in folders:
             try:
                 exercise = load_exercise(folder)
