@@ -4,7 +4,8 @@ The cohort is generated from the example exercise (greeting) with the mix of ben
 every 20 submissions, 9 correct, 4 partly wrong, 3 not attempted (the starter), 2 not JSON, 1 that
 kills its own kernel and 1 that loops until the 10-second cell limit stops it (the exercise's own
 limit; the other graders get the same 10 s per cell). The whole cohort is graded by
-`course grade-batch --workers 2` from an empty results folder.
+`course grade-batch` (its default workers, two per core) from an empty results folder, and again
+without its looping submissions, which cost their 10 s each in every tool.
 
 The first K submissions (--peer-subset, 20 by default: one whole period of the mix) are also graded
 the way an instructor runs the other tools without Docker, each installed from PyPI in its own
@@ -19,10 +20,11 @@ otter     an autograder zip (otter_config.json and four 1-point OK-format tests 
           test_greeting.py) and the timed `otter run -a autograder.zip SUBMISSION` for each
           submission, one after the other and then two at a time (otter run takes one submission).
 
-Each tool's submissions/s is measured on the subset only and compared with ours on the whole cohort
-and on the same subset. Run:
+nbgrader also grades the subset without its looping submission. Each tool's submissions/s is
+measured on the subset only and compared with ours on the whole cohort (or the whole cohort without
+loops) and on the same subset. Run:
 
-    .venv/bin/python benchmarks/bench_cohort.py [--submissions 200] [--peer-subset 20] [--skip-peers]
+    .venv/bin/python benchmarks/bench_cohort.py [--submissions 200] [--peer-subset 20] [--workers N] [--skip-peers]
 """
 
 from __future__ import annotations
@@ -86,10 +88,11 @@ def run(command: list[str], env: dict | None = None, cwd: Path | None = None,
 
 # --- ours ------------------------------------------------------------------------------------------
 
-def grade_ours(cohort: Path, out: Path, workers: int) -> tuple[float, dict[str, float]]:
+def grade_ours(cohort: Path, out: Path, workers: int | None) -> tuple[float, dict[str, float]]:
     shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
-    subprocess.run([*COURSE, "grade-batch", str(cohort), "--out", str(out), "--workers", str(workers)],
+    subprocess.run([*COURSE, "grade-batch", str(cohort), "--out", str(out),
+                    *(["--workers", str(workers)] if workers else [])],
                    cwd=REPO, check=True, capture_output=True)
     seconds = time.perf_counter() - started
     data = json.loads((out / "gradebook.json").read_text())
@@ -164,8 +167,9 @@ def nbgrader_source() -> nbformat.NotebookNode:
     return nb
 
 
-def nbgrader_bench(submissions: list[Path], work: Path) -> dict:
+def nbgrader_bench(submissions: list[Path], work: Path, name: str = "nbgrader") -> dict:
     folder = venv("nbgrader", "nbgrader")
+    work = work / name
     course = work / "nbgrader-course"
     env = venv_env(folder, work / "nbgrader-home")
     (course / "source" / "ps1").mkdir(parents=True)
@@ -262,62 +266,86 @@ def otter_bench(submissions: list[Path], work: Path, jobs: int) -> dict:
 
 # --- main ----------------------------------------------------------------------------------------------
 
+def copy_learners(cohort: Path, target: Path, numbers: list[int]) -> Path:
+    target.mkdir()
+    for n in numbers:
+        shutil.copytree(cohort / f"learner{n:04d}", target / f"learner{n:04d}")
+    return target
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=200)
     parser.add_argument("--peer-subset", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, help="grade-batch --workers (default: its own, two per core)")
     parser.add_argument("--skip-peers", action="store_true")
     args = parser.parse_args()
     kinds = [MIX[n % len(MIX)][0] for n in range(args.submissions)]
+    ours_label = f"course grade-batch --workers {args.workers or f'(default {2 * len(os.sched_getaffinity(0))})'}"
     print(f"machine: {os.cpu_count()} cores, load average at start {load()}", flush=True)
     print("cohort: " + ", ".join(f"{kinds.count(k)} {k}" for k in dict.fromkeys(kinds)), flush=True)
+    rows: list[tuple[str, str, int, float]] = []  # (tool, which notebooks, how many, seconds)
+
+    def ours(folder: Path, which: str, count: int) -> dict[str, float]:
+        seconds, scores = grade_ours(folder, work / f"out-{which}", args.workers)
+        rows.append((ours_label, which, count, seconds))
+        print(f"  ours, {which}: {seconds:.1f} s (load now {load()})", flush=True)
+        return scores
+
     with tempfile.TemporaryDirectory(prefix="bench-cohort-") as tmp:
         work = Path(tmp)
         cohort = work / "cohort"
         write_cohort(cohort, args.submissions)
-        subset = work / "subset"
-        subset.mkdir()
-        for n in range(args.peer_subset):
-            shutil.copytree(cohort / f"learner{n:04d}", subset / f"learner{n:04d}")
-        rows = []
-        seconds, _ours = grade_ours(cohort, work / "out", args.workers)
-        rows.append((f"course grade-batch --workers {args.workers}", args.submissions, seconds))
-        print(f"  ours, whole cohort: {seconds:.1f} s (load now {load()})", flush=True)
+        ending = [n for n in range(args.submissions) if kinds[n] != "loops"]
+        subset = list(range(args.peer_subset))
+        ours(cohort, "all", args.submissions)
+        ours(copy_learners(cohort, work / "cohort-ending", ending), "no loops", len(ending))
         if not args.skip_peers:
-            seconds, ours_subset = grade_ours(subset, work / "out-subset", args.workers)
-            rows.append((f"course grade-batch --workers {args.workers}", args.peer_subset, seconds))
-            print(f"  ours, subset: {seconds:.1f} s (load now {load()})", flush=True)
-            files = [subset / f"learner{n:04d}" / "greeting.ipynb" for n in range(args.peer_subset)]
+            ours_subset = ours(copy_learners(cohort, work / "subset", subset), "subset", len(subset))
+            files = [cohort / f"learner{n:04d}" / "greeting.ipynb" for n in subset]
+            ending_files = [f for n, f in zip(subset, files, strict=True) if kinds[n] != "loops"]
             peers = []
-            for label, bench in (("nbgrader", lambda: nbgrader_bench(files, work)),
-                                 ("otter 1", lambda: otter_bench(files, work, 1)),
-                                 ("otter 2", lambda: otter_bench(files, work, 2))):
+            for which, bench in (("subset", lambda: nbgrader_bench(files, work)),
+                                 ("subset, no loops", lambda: nbgrader_bench(ending_files, work, "nbgrader-ending")),
+                                 ("subset", lambda: otter_bench(files, work, 1)),
+                                 ("subset", lambda: otter_bench(files, work, 2))):
                 try:
                     result = bench()
                 except Exception as error:  # report what blocked the tool, keep ours
-                    print(f"  {label}: could not run: {error}", flush=True)
+                    print(f"  {which}: could not run: {error}", flush=True)
                     continue
-                peers.append(result)
-                rows.append((result["tool"], args.peer_subset, result["seconds"]))
-                print(f"  {result['tool']}: {result['seconds']:.1f} s, exit {result['exit']}, "
-                      f"{result['graded']}/{args.peer_subset} graded (load now {load()})", flush=True)
+                count = len(ending_files) if "no loops" in which else len(files)
+                rows.append((result["tool"], which, count, result["seconds"]))
+                print(f"  {result['tool']}, {which}: {result['seconds']:.1f} s, exit {result['exit']}, "
+                      f"{result['graded']}/{count} graded (load now {load()})", flush=True)
                 if result["exit"]:
                     print("    " + result["tail"].replace("\n", "\n    "), flush=True)
+                if which == "subset":
+                    peers.append(result)
             print("\nscores on the subset (ours / " + " / ".join(p["tool"].split()[0] for p in peers) + "):")
-            for n in range(args.peer_subset):
+            for n in subset:
                 name = f"learner{n:04d}"
                 cells = [str(ours_subset.get(name, "?"))] + [str(p["scores"].get(name, "?")) for p in peers]
                 print(f"  {name} {kinds[n]:14} " + " / ".join(cells))
     print(f"\nload average at end {load()}")
-    print(f"{'':45} {'notebooks':>9} {'seconds':>8} {'subm/s':>7}")
-    for tool, count, seconds in rows:
-        print(f"{tool:45} {count:9d} {seconds:8.1f} {count / seconds:7.2f}")
-    ours_rate = rows[0][1] / rows[0][2]
-    for tool, count, seconds in rows[2:]:
-        line = f"ours / {tool}: {ours_rate / (count / seconds):.1f}x (whole cohort)"
-        line += f", {rows[1][1] / rows[1][2] / (count / seconds):.1f}x (same {count} notebooks)"
-        print(line)
+    print(f"{'':50} {'notebooks':>18} {'seconds':>8} {'subm/s':>7}")
+    for tool, which, count, seconds in rows:
+        print(f"{tool:50} {f'{count} ({which})':>18} {seconds:8.1f} {count / seconds:7.2f}")
+    rate = {(tool == ours_label, which): count / seconds for tool, which, count, seconds in rows}
+    for tool, which, count, seconds in rows:
+        if tool != ours_label:
+            mine = rate[(True, "no loops" if "no loops" in which else "all")]
+            same = rate.get((True, "subset"))
+            line = f"ours / {tool} ({which}): {mine / (count / seconds):.1f}x"
+            if same and "no loops" not in which:
+                line += f", {same / (count / seconds):.1f}x on the same {count} notebooks"
+            print(line)
+    loops = kinds.count("loops")
+    workers = args.workers or 2 * len(os.sched_getaffinity(0))
+    floor = loops * CELL_TIMEOUT / min(workers, len(os.sched_getaffinity(0)))
+    print(f"\nthe {loops} looping notebooks alone need {loops} x {CELL_TIMEOUT} s of a core: at best "
+          f"{floor:.0f} s on {len(os.sched_getaffinity(0))} cores, {args.submissions / floor:.2f} subm/s however "
+          "fast the rest is graded")
 
 
 if __name__ == "__main__":
