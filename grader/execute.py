@@ -7,6 +7,7 @@ Python itself, the cell that did it is recorded.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
@@ -63,6 +64,18 @@ class _GradingClient(NotebookClient):  # type: ignore[misc]
                 return reply
         await self._async_check_alive()
         return await super()._async_handle_timeout(timeout, cell)  # type: ignore[no-any-return]
+
+    async def _async_poll_kernel_alive(self) -> None:
+        """nbclient's watch for a kernel that died during a cell, ten times a second instead of
+        once: a notebook that ends Python is reported without waiting."""
+        while True:
+            await asyncio.sleep(0.1)
+            try:
+                await self._async_check_alive()
+            except DeadKernelError:
+                assert self.task_poll_for_reply is not None
+                self.task_poll_for_reply.cancel()
+                return
 
     async def _execute_reply_within(self, seconds: float) -> dict[str, Any] | None:
         assert self.kc is not None

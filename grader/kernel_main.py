@@ -63,6 +63,16 @@ def preload(everything: bool = False) -> None:
         importlib.import_module(module)
 
 
+def warm_up() -> None:
+    """Do once, for every kernel the zygote forks, what each would repeat before its first cell:
+    parsing its command line and transforming cells compile regular expressions, kept in a cache."""
+    from ipykernel.kernelapp import IPKernelApp
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    IPKernelApp().parse_command_line(["-f", "warm-up.json", "--HistoryManager.enabled=False"])
+    TransformerManager().transform_cell("value = 1\nprint(value)\n")
+
+
 def main(argv: list[str] | None = None) -> None:
     limit_memory()
     die_with_parent(os.getppid())
