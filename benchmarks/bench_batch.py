@@ -1,9 +1,9 @@
-"""How fast `course grade-batch` grades a cohort with one worker and with two.
+"""How fast `course grade-batch` grades a cohort with one worker, one per core and two per core (its default).
 
 The cohort is generated from the example exercise (greeting): in every 20 submissions, 9 correct,
 4 partly wrong, 3 not attempted, 2 not JSON, 1 that kills its own kernel and 1 that loops until
 the exercise's 10-second cell limit stops it. Each run starts from an empty results folder, so
-everything is graded; runs alternate between the two settings so that a busy machine slows both
+everything is graded; runs alternate between the settings so that a busy machine slows them all
 alike, and every run must produce the same gradebook.
 
 Run: `.venv/bin/python benchmarks/bench_batch.py [--submissions 20] [--runs 3]`.
@@ -12,6 +12,7 @@ Run: `.venv/bin/python benchmarks/bench_batch.py [--submissions 20] [--runs 3]`.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -69,7 +70,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         cohort = Path(tmp) / "cohort"
         write_cohort(cohort, args.submissions)
-        samples: dict[int, list[float]] = {1: [], 2: []}
+        cores = len(os.sched_getaffinity(0))
+        samples: dict[int, list[float]] = {1: [], cores: [], 2 * cores: []}
         gradebooks = set()
         for _ in range(args.runs):
             for workers in samples:
@@ -82,7 +84,8 @@ def main() -> None:
     print(f"{args.submissions} submissions of greeting, median of {args.runs} runs, whole command")
     for workers, seconds in median.items():
         print(f"  --workers {workers}  {seconds:6.1f} s  {args.submissions / seconds:5.2f} submissions/s")
-    print(f"  speed-up with 2 workers: {median[1] / median[2]:.2f}x")
+    for workers in list(median)[1:]:
+        print(f"  speed-up with {workers} workers: {median[1] / median[workers]:.2f}x")
 
 
 if __name__ == "__main__":

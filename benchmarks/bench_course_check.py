@@ -1,6 +1,6 @@
 """How long `course check` takes over the whole course, against grading the same notebooks one by one.
 
-course check   every solution and every starter graded in parallel on all cores, plus the static checks
+course check   every solution and every starter graded in parallel (two per core), plus the static checks
 sequential     the same notebooks graded one after another with `grade --quiet` (one process each),
                the way a script without the parallel runner would do it
 
@@ -35,7 +35,7 @@ def main() -> None:
     starters = sorted(REPO.glob("exercises/*/*/*.ipynb"))
     checks = [timed([str(BIN / "course"), "check"]) for _ in range(options.runs)]
     print(f"{len(solutions)} solutions and {len(starters)} starters")
-    print(f"  course check (all cores) median of {options.runs}: {statistics.median(checks):6.1f} s "
+    print(f"  course check (two per core) median of {options.runs}: {statistics.median(checks):6.1f} s "
           "(target: under 180 s)")
     if not options.skip_sequential:
         sequential = sum(timed([str(BIN / "grade"), str(nb), "--quiet"]) for nb in [*solutions, *starters])
