@@ -34,7 +34,7 @@ class KernelZygote:
     """The zygote process, for the life of a `with` block; `address` is what gradings are given.
 
     Its kernels are its children, so a notebook can kill it (os.kill(os.getppid(), 9)); whoever
-    owns it sees that through `alive` and calls `restart`.
+    owns it sees that through `alive`, and `ensure_running` starts it again.
     """
 
     def __init__(self) -> None:
