@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass
@@ -97,6 +99,7 @@ class RunningKernel:
     """A started kernel: its manager (for nbclient) and how to interrupt or kill it."""
 
     manager: AsyncKernelManager
+    runtime: Path  # its connection file and sockets, outside the learner's folder
 
     @property
     def pid(self) -> int | None:
@@ -136,6 +139,7 @@ class RunningKernel:
             pass
         if self.manager._created_context:  # the manager's own zmq context, if it made one
             self.manager.context.destroy(linger=0)
+        shutil.rmtree(self.runtime, ignore_errors=True)
 
 
 async def start_kernel(workdir: Path, exercise: Exercise, zygote: str | None = None) -> RunningKernel:
@@ -143,9 +147,13 @@ async def start_kernel(workdir: Path, exercise: Exercise, zygote: str | None = N
 
     `zygote`: the address of a `grader.zygote.KernelZygote`, which forks the kernel instead.
     """
+    # Unix sockets in a folder of the kernel's own, not TCP ports: a port the grader picks can be
+    # taken by another kernel starting at the same moment (a known jupyter_client race that
+    # parallel grading hits), and the learner's folder holds only the learner's files.
+    runtime = Path(tempfile.mkdtemp(prefix="grader-kernel-"))
     manager = AsyncKernelManager(kernel_name="grader", kernel_spec_manager=_GraderKernelSpecs(),
-                                 client_class="grader.kernel.GraderKernelClient")
-    manager.connection_file = str(workdir / ".kernel-connection.json")
+                                 client_class="grader.kernel.GraderKernelClient", transport="ipc",
+                                 ip=str(runtime / "socket"), connection_file=str(runtime / "connection.json"))
     if zygote:
         from grader.zygote import ZygoteProvisioner
 
@@ -165,8 +173,9 @@ async def start_kernel(workdir: Path, exercise: Exercise, zygote: str | None = N
         await manager.start_kernel(cwd=str(workdir), env=env, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
     except Exception as err:
+        shutil.rmtree(runtime, ignore_errors=True)
         raise KernelStartError(
             f"The grader could not start Python to run your notebook ({err}). "
             "Reinstall the course (pip install -e .) and try again."
         ) from None
-    return RunningKernel(manager)
+    return RunningKernel(manager, runtime)

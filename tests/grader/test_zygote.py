@@ -25,6 +25,7 @@ import resource
 def test_kernel(nb):
     """the kernel is set up as a launched one"""
     assert nb.eval("os.getcwd()") == str(nb.workdir.resolve())
+    assert nb.eval("[f for f in os.listdir('.') if 'kernel' in f or 'connection' in f]") == []
     assert nb.eval("os.environ.get('COURSE_GREETING')") == "hello"
     assert nb.eval("'GRADER_MEMORY_MB' in os.environ") is False
     assert nb.eval("resource.getrlimit(resource.RLIMIT_DATA)[0]") == 300 * 1024 * 1024
