@@ -94,6 +94,9 @@ class KernelClock:
         return time.monotonic() - self._started - (self._read_waited() - self._started_waited)
 
 
+_UNIX_SOCKET_PATH_MAX = 104  # bytes, on macOS; 108 on Linux
+
+
 @dataclass
 class RunningKernel:
     """A started kernel: its manager (for nbclient) and how to interrupt or kill it."""
@@ -151,9 +154,12 @@ async def start_kernel(workdir: Path, exercise: Exercise, zygote: str | None = N
     # taken by another kernel starting at the same moment (a known jupyter_client race that
     # parallel grading hits), and the learner's folder holds only the learner's files.
     runtime = Path(tempfile.mkdtemp(prefix="grader-kernel-"))
+    sockets = str(runtime / "socket")
+    ipc = len(sockets) + 3 < _UNIX_SOCKET_PATH_MAX  # else (a very long TMPDIR) TCP, as jupyter_client does
     manager = AsyncKernelManager(kernel_name="grader", kernel_spec_manager=_GraderKernelSpecs(),
-                                 client_class="grader.kernel.GraderKernelClient", transport="ipc",
-                                 ip=str(runtime / "socket"), connection_file=str(runtime / "connection.json"))
+                                 client_class="grader.kernel.GraderKernelClient",
+                                 transport="ipc" if ipc else "tcp", **({"ip": sockets} if ipc else {}),
+                                 connection_file=str(runtime / "connection.json"))
     if zygote:
         from grader.zygote import ZygoteProvisioner
 

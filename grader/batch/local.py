@@ -144,10 +144,12 @@ def _serve(conn: Connection) -> None:
     while True:
         try:
             job = conn.recv()
-        except EOFError:
+        except EOFError:  # the batch is done; its SIGTERM must not cut the clean-up short
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
             return
         conn.send(grade_job(job, zygote))
 
 
 def _exit_now(signum: int, _frame: FrameType | None) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once is enough: a second would cut the clean-up short
     raise SystemExit(128 + signum)  # unwinds grading: the kernel is killed, the temporary folder removed

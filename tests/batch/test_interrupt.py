@@ -7,11 +7,12 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
 
-from tests.batch.conftest import loop_notebook, run
+from tests.batch.conftest import greeting, loop_notebook, run
 from tests.conftest import REPO
 
 
@@ -80,3 +81,16 @@ def test_when_ctrl_c_is_pressed_then_the_batch_stops_cleanly(course_root: Path, 
     assert "course: stopped. Every result written so far is kept" in stderr
     assert "Traceback" not in stderr
     assert_nothing_left(marker, out)
+
+
+def test_when_the_batch_ends_then_nothing_is_left_in_the_temporary_folder(course_root: Path, tmp_path: Path):
+    subs = tmp_path / "submissions"
+    for learner in ("ada", "bo", "cy"):
+        greeting(subs / learner / "greeting.ipynb")
+    with tempfile.TemporaryDirectory(prefix="batch-tmp-") as tmp:  # short: it holds Unix sockets
+        env = {**os.environ, "COURSE_ROOT": str(course_root), "TMPDIR": tmp}
+        done = subprocess.run([sys.executable, "-m", "grader.course_cli", "grade-batch", str(subs), "--out",
+                               str(tmp_path / "out"), "--workers", "2"], cwd=REPO, env=env, capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert os.listdir(tmp) == []  # kernels' folders, zygotes' sockets, gradings' copies: all removed
