@@ -12,7 +12,6 @@ Run: `.venv/bin/python benchmarks/bench_batch.py [--submissions 20] [--runs 3]`.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
@@ -22,6 +21,8 @@ import time
 from pathlib import Path
 
 import nbformat
+
+from grader.kernel import default_parallel_gradings
 
 REPO = Path(__file__).resolve().parent.parent
 SOLUTION = REPO / "solutions" / "00-start-here" / "greeting" / "greeting.ipynb"
@@ -70,8 +71,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         cohort = Path(tmp) / "cohort"
         write_cohort(cohort, args.submissions)
-        cores = len(os.sched_getaffinity(0))
-        samples: dict[int, list[float]] = {1: [], cores: [], 2 * cores: []}
+        default = default_parallel_gradings()  # two per core
+        samples: dict[int, list[float]] = {1: [], default // 2: [], default: []}
         gradebooks = set()
         for _ in range(args.runs):
             for workers in samples:

@@ -45,6 +45,8 @@ from pathlib import Path
 import nbformat
 from bench_batch import MIX, write_cohort  # same folder: the same generated submissions
 
+from grader.kernel import default_parallel_gradings
+
 REPO = Path(__file__).resolve().parent.parent
 SOLUTION = REPO / "solutions" / "00-start-here" / "greeting" / "greeting.ipynb"
 COURSE = [str(Path(sys.executable).parent / "course")]
@@ -281,7 +283,9 @@ def main() -> None:
     parser.add_argument("--skip-peers", action="store_true")
     args = parser.parse_args()
     kinds = [MIX[n % len(MIX)][0] for n in range(args.submissions)]
-    ours_label = f"course grade-batch --workers {args.workers or f'(default {2 * len(os.sched_getaffinity(0))})'}"
+    workers = args.workers or default_parallel_gradings()
+    cores = len(os.sched_getaffinity(0))
+    ours_label = f"course grade-batch --workers {args.workers or f'(default {workers})'}"
     print(f"machine: {os.cpu_count()} cores, load average at start {load()}", flush=True)
     print("cohort: " + ", ".join(f"{kinds.count(k)} {k}" for k in dict.fromkeys(kinds)), flush=True)
     rows: list[tuple[str, str, int, float]] = []  # (tool, which notebooks, how many, seconds)
@@ -340,11 +344,11 @@ def main() -> None:
             if same and "no loops" not in which:
                 line += f", {same / (count / seconds):.1f}x on the same {count} notebooks"
             print(line)
-    loops = kinds.count("loops")
-    workers = args.workers or 2 * len(os.sched_getaffinity(0))
-    floor = loops * CELL_TIMEOUT / min(workers, len(os.sched_getaffinity(0)))
+    if not (loops := kinds.count("loops")):
+        return
+    floor = loops * CELL_TIMEOUT / min(workers, cores)
     print(f"\nthe {loops} looping notebooks alone need {loops} x {CELL_TIMEOUT} s of a core: at best "
-          f"{floor:.0f} s on {len(os.sched_getaffinity(0))} cores, {args.submissions / floor:.2f} subm/s however "
+          f"{floor:.0f} s on {cores} cores, {args.submissions / floor:.2f} subm/s however "
           "fast the rest is graded")
 
 

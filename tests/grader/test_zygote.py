@@ -32,7 +32,6 @@ def test_kernel(nb):
     assert nb.eval("os.getpgid(0) == os.getpid()") is True
     assert nb.eval("get_ipython().history_manager.enabled") is False
     assert nb.eval("sys.flags.hash_randomization") == 0
-    assert nb.value("kernels_before") == nb.value("kernels_after")
 '''
 
 
@@ -61,9 +60,7 @@ def gone_soon(pid: int, seconds: float = 5) -> bool:
 
 def test_a_forked_kernel_has_the_gradings_folder_environment_and_limits(exercise, tmp_path, zygote):
     folder = exercise(SAME_AS_LAUNCHED, '[limits]\nmemory_mb = 300\n[env]\nCOURSE_GREETING = "hello"\n')
-    cells = ["import os, sys, resource\nkernels_before = len(os.listdir('/proc'))",
-             "kernels_after = kernels_before"]
-    notebook = write_nb(cells, tmp_path / "learner" / "demo.ipynb")
+    notebook = write_nb(["import os, sys, resource"], tmp_path / "learner" / "demo.ipynb")
     result = grade_notebook(notebook, load_exercise(folder), zygote=zygote.address)
     assert result.status is Status.PASSED, result.checks[0].message
 
