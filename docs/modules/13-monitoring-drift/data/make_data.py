@@ -1,4 +1,4 @@
-"""Make the data of module 11 (monitoring and drift). Every number is invented.
+"""Make the data of module 13 (monitoring and drift). Every number is invented.
 
 Run it with `python make_data.py` from this folder. The seeds are fixed, so the files are the
 same every time. It writes the lesson data here and the exercises' own copies beside their checks:
@@ -8,8 +8,8 @@ same every time. It writes the lesson data here and the exercises' own copies be
 - delivery_weekly.csv      lessons 2-3: eight weeks of live inputs, predictions and actual minutes;
                            the rainy season starts in week 6
 - llm_calls.csv            lesson 4: two weeks of calls to a language model behind a support bot
-- ../../../../exercises/11-monitoring-drift/psi/{reference,last_week}.csv
-- ../../../../exercises/11-monitoring-drift/detect-drift/{reference,weekly_logs}.csv
+- ../../../../exercises/13-monitoring-drift/psi/{reference,last_week}.csv
+- ../../../../exercises/13-monitoring-drift/detect-drift/{reference,weekly_logs}.csv
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
-EXERCISES = HERE.parents[3] / "exercises" / "11-monitoring-drift"
+EXERCISES = HERE.parents[3] / "exercises" / "13-monitoring-drift"
 
 
 # ---------------------------------------------------------------- the delivery model (lessons)

@@ -1,9 +1,9 @@
-"""Make the data of module 13 (capstone). Every message is invented, from templates, with fixed seeds.
+"""Make the data of module 15 (capstone). Every message is invented, from templates, with fixed seeds.
 
 Run it with `python make_data.py` from this folder; the files are the same every time.
 
 - reviews_train.csv, reviews_holdout.csv   lessons: app-store reviews, and whether each needs a reply
-- ../../../../exercises/13-capstone/ticket-router/tickets_train.csv, tickets_holdout.csv
+- ../../../../exercises/15-capstone/ticket-router/tickets_train.csv, tickets_holdout.csv
                                            the capstone: support tickets and the team that handled each
 """
 
@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
-EXERCISE = HERE.parents[3] / "exercises" / "13-capstone" / "ticket-router"
+EXERCISE = HERE.parents[3] / "exercises" / "15-capstone" / "ticket-router"
 
 OPENERS = ["", "Hi, ", "Hello, ", "Hi team, ", "Good morning, ", "Hey, ", "Please help: ", "Urgent: "]
 CLOSERS = ["", " Thanks.", " Thank you!", " Cheers", " Please sort this out.", " Any ideas?", " Thanks in advance."]

@@ -1,12 +1,12 @@
-"""Make the data of module 12 (responsible AI). Every person, number and message is invented.
+"""Make the data of module 14 (responsible AI). Every person, number and message is invented.
 
 Run it with `python make_data.py` from this folder. The seeds are fixed, so the files are the
 same every time. It writes the lesson data here and the exercises' own copies beside their checks:
 
 - screening.csv      lesson 1: a CV-screening model's decisions for 1,000 applicants, with known gaps
 - loans.csv          lesson 2: 2,000 loan applicants and whether they repaid, for explaining a model
-- ../../../../exercises/12-responsible-ai/fairness-gaps/loan_decisions.csv
-- ../../../../exercises/12-responsible-ai/redact-pii/pii_cases.json
+- ../../../../exercises/14-responsible-ai/fairness-gaps/loan_decisions.csv
+- ../../../../exercises/14-responsible-ai/redact-pii/pii_cases.json
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
-EXERCISES = HERE.parents[3] / "exercises" / "12-responsible-ai"
+EXERCISES = HERE.parents[3] / "exercises" / "14-responsible-ai"
 
 
 def make_screening(seed: int = 12) -> None:
