@@ -6,6 +6,7 @@ import difflib
 import json
 import os
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,8 +67,7 @@ def load_exercise(folder: Path) -> Exercise:
         raise UngradableInput(f"{folder} is not an exercise folder: it has no {EXERCISE_FILE}.") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise UngradableInput(f"{toml_path} is broken and cannot be read: {err}.") from None
-    notebooks = _notebooks(folder) or _notebooks(_solution_twin(folder))
-    notebook_name = meta.get("notebook") or (notebooks[0] if len(notebooks) == 1 else "")
+    notebook_name = str(meta.get("notebook") or _guess_notebook(folder, str(meta.get("id", ""))))
     if not notebook_name:
         raise UngradableInput(f"{toml_path} must say which notebook is the exercise (notebook = ...).")
     if not list(folder.glob("test_*.py")):
@@ -90,8 +90,28 @@ def load_exercise(folder: Path) -> Exercise:
         raise UngradableInput(f"{toml_path} is incomplete or has a wrong field: {err}.") from None
 
 
-def _notebooks(folder: Path) -> list[str]:
+def notebooks_in(folder: Path) -> list[str]:
+    """The notebooks of a folder, without grade reset's backups."""
     return sorted(p.name for p in folder.glob("*.ipynb") if ".bak-" not in p.name)
+
+
+def _guess_notebook(folder: Path, exercise_id: str) -> str:
+    """For an exercise.toml without `notebook = ...`: the one notebook that can be meant, else "".
+
+    Jupyter adds notebooks to a folder (Untitled.ipynb, NAME-Copy1.ipynb), so several are no reason
+    to give up: the solution's name, then the folder's name, then the one whose metadata names the
+    exercise, decide.
+    """
+    here = notebooks_in(folder)
+    twin = notebooks_in(_solution_twin(folder))
+    if len(twin) == 1:
+        return twin[0]
+    if len(here) == 1:
+        return here[0]
+    if f"{folder.name}.ipynb" in here:
+        return f"{folder.name}.ipynb"
+    claimed = [name for name in here if exercise_id and _id_from_metadata(folder / name) == exercise_id]
+    return claimed[0] if len(claimed) == 1 else ""
 
 
 def _solution_twin(exercise_folder: Path) -> Path:
@@ -129,11 +149,15 @@ def exercise_ids(course_root: Path) -> dict[str, Path]:
     return ids
 
 
-def find_exercise_by_id(exercise_id: str, course_root: Path | None) -> Exercise:
-    """The exercise with this id, or an error that suggests the nearest ids."""
+def find_exercise_by_id(exercise_id: str, course_root: Path | None, commands: Sequence[str] = ()) -> Exercise:
+    """The exercise with this id, or an error that suggests the nearest ids (or `commands`)."""
     ids = exercise_ids(course_root) if course_root else {}
     if exercise_id in ids:
         return load_exercise(ids[exercise_id])
+    command = difflib.get_close_matches(exercise_id, commands, n=1, cutoff=0.7)
+    if command:  # `grade lsit`: a misspelt command, not an exercise
+        raise UngradableInput(f"There is no command or exercise '{exercise_id}'. "
+                              f"Did you mean the command `grade {command[0]}`?")
     close = difflib.get_close_matches(exercise_id, ids, n=3, cutoff=0.5)
     if close:
         suggestion = " or ".join(f"'{c}'" for c in close)
@@ -147,6 +171,14 @@ def find_exercise_by_id(exercise_id: str, course_root: Path | None) -> Exercise:
         f"There is no exercise '{exercise_id}' and no path of that name. "
         "Run `grade list` to see every exercise."
     )
+
+
+def exercise_folder_around(path: Path) -> Path | None:
+    """The exercise folder `path` is in (itself or a parent holding exercise.toml), if any."""
+    for folder in (path, *path.parents):
+        if (folder / EXERCISE_FILE).is_file():
+            return folder
+    return None
 
 
 def exercise_for_notebook(notebook: Path, course_root: Path | None) -> Exercise:
@@ -180,13 +212,18 @@ def _id_from_metadata(notebook: Path) -> str | None:
         return None
 
 
-def resolve_target(target: str | None, cwd: Path | None = None) -> tuple[Exercise, Path]:
-    """Turn what the learner typed (nothing, a notebook, a folder, an id) into (exercise, notebook)."""
-    cwd = cwd or Path.cwd()
+def resolve_target(target: str | None, cwd: Path | None = None,
+                   commands: Sequence[str] = ()) -> tuple[Exercise, Path]:
+    """Turn what the learner typed (nothing, a notebook, a folder, an id) into (exercise, notebook).
+
+    `commands`: the command names a misspelt target may have meant (`grade lsit`).
+    """
+    cwd = (cwd or Path.cwd()).resolve()
     course_root = find_course_root(cwd)
+    here = exercise_folder_around(cwd)
     if target is None:
-        if (cwd / EXERCISE_FILE).is_file():
-            exercise = load_exercise(cwd)
+        if here is not None:
+            exercise = load_exercise(here)
             return exercise, exercise.starter
         raise UngradableInput(
             "Tell me what to grade: a notebook (grade my.ipynb), an exercise folder, or an "
@@ -200,5 +237,16 @@ def resolve_target(target: str | None, cwd: Path | None = None) -> tuple[Exercis
         return exercise_for_notebook(path, course_root), path
     if target.endswith(".ipynb"):
         raise UngradableInput(f"There is no file {target}. Check the name and the folder you are in.")
-    exercise = find_exercise_by_id(target, course_root)
+    if here is not None and _id_of(here) == target:
+        # the folder the learner stands in wins (an exercise's own zip, unzipped beside the course)
+        exercise = load_exercise(here)
+        return exercise, exercise.starter
+    exercise = find_exercise_by_id(target, course_root, commands)
     return exercise, exercise.starter
+
+
+def _id_of(folder: Path) -> str | None:
+    try:
+        return str(tomllib.loads((folder / EXERCISE_FILE).read_text(encoding="utf-8"))["id"])
+    except (OSError, tomllib.TOMLDecodeError, KeyError, UnicodeDecodeError):
+        return None

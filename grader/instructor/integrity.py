@@ -9,6 +9,7 @@ parallel worker processes (one kernel each), two per core.
 from __future__ import annotations
 
 import json
+import tomllib
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -82,6 +83,9 @@ def read_front_matter(markdown: Path) -> dict[str, object]:
 def static_problems(exercise: Exercise, course_root: Path) -> list[str]:
     """Everything that can be checked without running a kernel."""
     problems = []
+    if "notebook" not in tomllib.loads((exercise.folder / EXERCISE_FILE).read_text(encoding="utf-8")):
+        # a learner's folder fills with Untitled.ipynb and NAME-Copy1.ipynb: the grader must not guess
+        problems.append(f'exercise.toml does not name its notebook (notebook = "{exercise.notebook_name}")')
     if not exercise.title or exercise.title == exercise.id:
         problems.append("no title in exercise.toml")
     if exercise.points <= 0:

@@ -29,6 +29,7 @@ def test_answer_is_right(nb):
 '''
 
 TOML = '''id = "{slug}"
+notebook = "{slug}.ipynb"
 title = "{title}"
 points = 1
 hints = [
