@@ -69,7 +69,7 @@ def run(target: str | None, json_out: str | None, junit: str | None, gradescope:
     from grader.learner.after_grading import hints_already_shown, print_after_pass, record_grading
 
     with one_line_errors("grade"):
-        exercise, notebook = resolve_target(target)
+        exercise, notebook = resolve_target(target, commands=[n for n, c in main.commands.items() if not c.hidden])
         if extra_checks is not None and not extra_checks.is_dir():
             raise click.UsageError(f"--extra-checks {extra_checks} is not a folder.")
         result = grade_notebook(notebook, exercise, extra_checks=extra_checks,
@@ -84,9 +84,22 @@ def run(target: str | None, json_out: str | None, junit: str | None, gradescope:
         console = Console(highlight=False, emoji=False, soft_wrap=True)
         print_report(result, console)
         print_after_pass(result, exercise, console)
+        _print_notes(exercise, notebook, console)
     if warning:
         click.secho(f"grade: {warning}", fg="yellow", err=True)
     sys.exit(result.exit_code)
+
+
+def _print_notes(exercise: Any, notebook: Path, console: Any) -> None:
+    """What the learner should know about the notebook itself: repaired, or maybe not the one they meant."""
+    from rich.markup import escape
+
+    from grader.learner.other_notebooks import copy_note
+    from grader.load import repair_note
+
+    for note in (repair_note(notebook), copy_note(exercise, notebook)):
+        if note:
+            console.print(f"\n [yellow]Note:[/] {escape(note)}")
 
 
 def _write_formats(result: Any, json_out: str | None, junit: str | None, gradescope: str | None) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from grader.errors import UngradableInput
 
 EXERCISE_FILE = "exercise.toml"
+ORIGINAL_DIR = ".original"  # the downloads keep a pristine starter here, for `grade reset`
 NOTEBOOK_METADATA_KEY = "course"  # notebook.metadata.course.exercise holds the exercise id
 
 
@@ -49,6 +50,11 @@ class Exercise:
     @property
     def starter(self) -> Path:
         return self.folder / self.notebook_name
+
+    @property
+    def original(self) -> Path:
+        """The pristine starter the course's downloads carry (absent in a git clone)."""
+        return self.folder / ORIGINAL_DIR / self.notebook_name
 
     @property
     def check_files(self) -> list[Path]:

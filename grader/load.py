@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import nbformat
+import nbformat.v4
+import nbformat.validator
 from nbformat import NotebookNode
 
 from grader.errors import UngradableInput
@@ -14,6 +18,47 @@ from grader.errors import UngradableInput
 
 def load_notebook(path: Path, max_mb: float = 20.0) -> NotebookNode:
     """Read `path` as a version-4 notebook with unique cell ids; raise `UngradableInput` if not."""
+    return read_notebook(path, max_mb)[0]
+
+
+def read_notebook(path: Path, max_mb: float = 20.0) -> tuple[NotebookNode, bool]:
+    """The notebook, and whether it had to be repaired in memory (the file itself is never written).
+
+    Other editors and old Jupyters write small departures from the format (a cell without
+    `metadata`, an `execution_count` on a Markdown cell): those are rebuilt with nbformat's own cell
+    constructors and graded. Only a notebook that is still invalid after that is refused.
+    """
+    name = path.name
+    data = _read_json(path, max_mb)
+    try:
+        return _as_notebook(data, name), False
+    except UngradableInput:
+        raise
+    except Exception:  # nbformat raises several unrelated types for a broken notebook
+        pass
+    try:
+        return _as_notebook(_repaired(data), name), True
+    except UngradableInput:
+        raise
+    except Exception:
+        raise UngradableInput(f"{name} cannot be read as a notebook: {_plain_reason(data)}. "
+                              "Open it in Jupyter and save it again, or download the exercise again "
+                              "and copy your code into it.") from None
+
+
+def repair_note(path: Path) -> str | None:
+    """One line for the report when `path` was graded after a repair in memory; None otherwise."""
+    try:
+        _, repaired = read_notebook(path)
+    except UngradableInput:
+        return None
+    if not repaired:
+        return None
+    return (f"{path.name} was saved in a slightly different format (by another editor or an older Jupyter); "
+            "it was tidied in memory to be graded, and your file was not changed.")
+
+
+def _read_json(path: Path, max_mb: float) -> dict[str, Any]:
     name = path.name
     try:
         size = path.stat().st_size
@@ -37,16 +82,51 @@ def load_notebook(path: Path, max_mb: float = 20.0) -> NotebookNode:
         ) from None
     if not isinstance(data, dict) or not ("cells" in data or "worksheets" in data):
         raise UngradableInput(f"{name} is JSON, but not a Jupyter notebook (it has no cells).")
-    try:
-        nb = nbformat.reads(json.dumps(data), as_version=4)  # upgrades v3 notebooks in memory
-        _refuse_other_languages(nb, name)
-        _normalise_cell_ids(nb)
-        nbformat.validate(nb)
-    except UngradableInput:
-        raise
-    except Exception as err:  # nbformat raises several unrelated types for a broken notebook
-        raise UngradableInput(f"{name} is a damaged notebook and cannot be read: {_first_line(err)}") from None
+    return data
+
+
+def _as_notebook(data: dict[str, Any], name: str) -> NotebookNode:
+    nb = nbformat.reads(json.dumps(data), as_version=4)  # upgrades v3 notebooks in memory
+    _refuse_other_languages(nb, name)
+    _normalise_cell_ids(nb)
+    nbformat.validate(nb)
     return nb
+
+
+_CELL_MAKERS: dict[str, Callable[..., NotebookNode]] = {
+    "code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell, "raw": nbformat.v4.new_raw_cell}
+_CELL_KEYS = {"code": ("source", "metadata", "outputs", "execution_count"),
+              "markdown": ("source", "metadata", "attachments"), "raw": ("source", "metadata", "attachments")}
+
+
+def _repaired(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a version-4 notebook whose cells are rebuilt with only the keys their type has."""
+    if data.get("nbformat") != 4 or not isinstance(data.get("cells"), list):
+        raise ValueError("not a version-4 notebook")  # older formats are upgraded, not repaired
+    cells = []
+    for cell in data["cells"]:
+        kind = cell.get("cell_type") if isinstance(cell, dict) else None
+        if kind not in _CELL_MAKERS:
+            raise ValueError("a cell of no known type")
+        kept = {k: cell[k] for k in _CELL_KEYS[kind] if cell.get(k) is not None}
+        cells.append(_CELL_MAKERS[kind](**kept))
+    fixed = {**data, "cells": cells, "metadata": data.get("metadata") or {}}
+    _, fixed = nbformat.validator.normalize(fixed, strip_invalid_metadata=True)
+    return dict(fixed)
+
+
+def _plain_reason(data: dict[str, Any]) -> str:
+    """Where the notebook breaks the format, without the schema's vocabulary."""
+    if not isinstance(data.get("cells", []), list):
+        return "its list of cells is damaged"
+    try:
+        first = next(iter(nbformat.validator.iter_validate(data)), None)
+    except Exception:  # an unknown nbformat version, say: no place to point at
+        first = None
+    path = list(first.absolute_path) if first is not None else []
+    if len(path) >= 2 and path[0] == "cells" and isinstance(path[1], int):
+        return f"cell {path[1] + 1} is not written the way Jupyter writes cells"
+    return "it is not written the way Jupyter writes notebooks"
 
 
 def _normalise_cell_ids(nb: NotebookNode) -> None:
@@ -68,8 +148,3 @@ def _refuse_other_languages(nb: NotebookNode, name: str) -> None:
             f"{name} is written in {language}; the course's exercises are in Python. "
             "Open the exercise's own notebook and work in that one."
         )
-
-
-def _first_line(err: Exception) -> str:
-    text = str(err).strip().splitlines()
-    return text[0] if text else type(err).__name__

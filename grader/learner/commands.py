@@ -62,16 +62,28 @@ def next_command(open_it: bool) -> None:
         sys.exit(3)
 
 
+def _exercise_named(exercise: str | None, command: str) -> tuple[Exercise, Path]:
+    """The exercise the learner named, or the one whose folder they are in."""
+    from grader.exercise import exercise_folder_around, resolve_target
+
+    if exercise is None and exercise_folder_around(Path.cwd()) is None:
+        raise UngradableInput(f"Which exercise? Name it (grade {command} greeting), or run grade {command} "
+                              "inside the exercise's folder. `grade list` shows every exercise.")
+    return resolve_target(exercise)
+
+
 @click.command("hint")
-@click.argument("exercise")
+@click.argument("exercise", required=False)
 @click.option("--all", "every", is_flag=True, help="Show every hint at once.")
-def hint_command(exercise: str, every: bool) -> None:
-    """Show the next hint for EXERCISE (one more each time you ask)."""
-    from grader.exercise import resolve_target
+def hint_command(exercise: str | None, every: bool) -> None:
+    """Show the next hint for EXERCISE (one more each time you ask).
+
+    Without EXERCISE: the exercise whose folder you are in.
+    """
     from grader.hints import reveal_hints
 
     with one_line_errors("grade"):
-        found, _ = resolve_target(exercise)
+        found, _ = _exercise_named(exercise, "hint")
     hints, warning = reveal_hints(found, every=every)
     console = _console()
     if not hints:
@@ -89,15 +101,17 @@ def hint_command(exercise: str, every: bool) -> None:
 
 
 @click.command("reset")
-@click.argument("exercise")
-def reset_command(exercise: str) -> None:
-    """Put back EXERCISE's starter notebook; yours is kept in a backup beside it."""
-    from grader.exercise import resolve_target
+@click.argument("exercise", required=False)
+def reset_command(exercise: str | None) -> None:
+    """Put back EXERCISE's starter notebook; yours is kept in a backup beside it.
+
+    Without EXERCISE: the exercise whose folder you are in.
+    """
     from grader.learner.after_grading import shown_path
     from grader.learner.reset import reset_notebook
 
     with one_line_errors("grade"):
-        found, notebook = resolve_target(exercise)
+        found, notebook = _exercise_named(exercise, "reset")
         outcome = reset_notebook(found, notebook)
     if outcome.backup is None:
         click.echo(f"{shown_path(notebook)} is the starter notebook of {found.id} (nothing to keep).")

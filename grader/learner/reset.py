@@ -24,13 +24,16 @@ class ResetOutcome:
 
     notebook: Path
     backup: Path | None  # None when there was nothing to keep
-    source: str  # where the starter came from: "the reference solution" or "git"
+    source: str  # where the starter came from: the download's copy, "the reference solution" or "git"
 
 
 def original_starter(exercise: Exercise) -> tuple[str, str]:
-    """The starter notebook's text, made from the solution (one source) or else read from git."""
+    """The starter notebook's text: the download's pristine copy, else made from the solution (one
+    source), else read from git. Every way a learner gets the course has one of the three."""
     from grader.starter import starter_text
 
+    if exercise.original.is_file():  # the course zip and each exercise's zip
+        return exercise.original.read_text(encoding="utf-8"), "the copy the download keeps"
     root = course_root_of(exercise)
     if root is not None:
         try:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+
+from grader.exercise import EXERCISE_FILE, ORIGINAL_DIR
 
 # Byte-identical zips for identical folders: a rebuild does not change the site needlessly.
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -37,19 +39,37 @@ def zip_bytes(entries: Iterable[tuple[str, Path]]) -> bytes:
     return buffer.getvalue()
 
 
+def _with_originals(entries: list[tuple[str, Path]]) -> list[tuple[str, Path]]:
+    """Add a pristine copy of each exercise's starter under `.original/`, which `grade reset` reads.
+
+    A learner's download has neither the solutions nor git, the two other places reset finds the
+    starter; the copy is hidden from Jupyter's file list, so it is not opened by mistake.
+    """
+    originals = [((PurePosixPath(name).parent / ORIGINAL_DIR / path.name).as_posix(), path)
+                 for name, path in entries
+                 if path.suffix == ".ipynb" and (path.parent / EXERCISE_FILE).is_file()]
+    return entries + originals
+
+
 def exercise_zip(folder: Path) -> bytes:
     """The exercise folder (starter, checks, exercise.toml, data) inside a folder of its name."""
-    return zip_bytes((f"{folder.name}/{p.relative_to(folder).as_posix()}", p)
-                     for p in folder_files(folder))
+    return zip_bytes(_with_originals([(f"{folder.name}/{p.relative_to(folder).as_posix()}", p)
+                                      for p in folder_files(folder)]))
 
 
-def course_zip(root: Path, include: Iterable[str], top: str) -> bytes:
-    """The parts of the course a learner installs (never the solutions), under folder `top`."""
+def course_zip(root: Path, include: Iterable[str]) -> bytes:
+    """The parts of the course a learner installs (never the solutions), at the zip's top level.
+
+    No top folder inside: Windows' Extract All and macOS already unzip into a folder named after
+    the zip, and a second one inside it leaves the learner one folder too high for `pip install`.
+    """
     entries: list[tuple[str, Path]] = []
     for name in include:
         path = root / name
+        if Path(name).parts[:1] == ("solutions",):
+            continue  # whatever the option says, solutions never go into the learner's download
         if path.is_file():
-            entries.append((f"{top}/{name}", path))
+            entries.append((name, path))
         elif path.is_dir():
-            entries += [(f"{top}/{p.relative_to(root).as_posix()}", p) for p in folder_files(path)]
-    return zip_bytes(entries)
+            entries += [(p.relative_to(root).as_posix(), p) for p in folder_files(path)]
+    return zip_bytes(_with_originals(entries))

@@ -141,7 +141,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         # whatever the option says, solutions never go into the learner's download
         include = [p for p in self.config.course_zip_include
                    if Path(p).parts[:1] != (self.config.solutions_dir,)]
-        content = downloads.course_zip(self.root, include, top=name)
+        content = downloads.course_zip(self.root, include)
         return File.generated(config, f"{COURSE_ZIP_DIR}/{name}.zip", content=content)
 
     def _run_lessons_ahead(self, config: MkDocsConfig) -> None:

@@ -124,8 +124,8 @@ def test_when_built_then_notebook_download_is_the_starter(fixture_site: Path) ->
 def test_when_built_then_exercise_zip_holds_the_whole_folder(fixture_site: Path) -> None:
     data = (fixture_site / "modules/00-first-steps/exercises/hello/hello.zip").read_bytes()
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    assert sorted(names) == ["hello/exercise.toml", "hello/hello.ipynb", "hello/names.csv",
-                             "hello/test_hello.py"]
+    assert sorted(names) == ["hello/.original/hello.ipynb", "hello/exercise.toml", "hello/hello.ipynb",
+                             "hello/names.csv", "hello/test_hello.py"]
 
 
 def test_when_built_then_solution_page_opens_with_try_first(fixture_site: Path) -> None:
@@ -208,8 +208,9 @@ def test_when_built_then_search_index_is_inlined_for_file_urls(fixture_site: Pat
 
 def test_when_built_then_course_zip_holds_no_solutions(fixture_site: Path) -> None:
     names = zipfile.ZipFile(fixture_site / "downloads/ai-engineer-course.zip").namelist()
-    assert "ai-engineer-course/exercises/00-first-steps/hello/hello.ipynb" in names
-    assert "ai-engineer-course/docs/modules/00-first-steps/01-counting.ipynb" in names
+    assert "exercises/00-first-steps/hello/hello.ipynb" in names  # no top folder: see course_zip
+    assert "exercises/00-first-steps/hello/.original/hello.ipynb" in names  # what grade reset reads
+    assert "docs/modules/00-first-steps/01-counting.ipynb" in names
     assert not [n for n in names if "/solutions/" in n]
 
 
