@@ -93,12 +93,7 @@ def _notebook_path(cwd: Path) -> Path | None:
 
 
 def _session_name() -> str | None:
-    try:
-        from IPython import get_ipython
-
-        shell = get_ipython()
-    except ImportError:
-        shell = None
+    shell = _shell()
     name = shell.user_ns.get("__session__") if shell is not None else None
     return str(name) if name else os.environ.get("JPY_SESSION_NAME")
 
@@ -133,16 +128,41 @@ def _run_live_checks(exercise: Exercise, notebook: Path | None) -> CheckReport:
     shown = load_progress(progress_root(exercise)).of(exercise.id).hints_shown
     result = GradeResult(exercise_id=exercise.id, title=exercise.title, notebook=str(notebook or ""),
                          checks=tuple(checks), next_hint=next_hint(exercise, checks, shown))
-    return CheckReport(result, exercise.explanation if result.status is Status.PASSED else "", notebook is not None)
+    return CheckReport(result, exercise.explanation if result.status is Status.PASSED else "", notebook is not None,
+                       unsaved=notebook is not None and ran_unsaved_code(notebook))
+
+
+def ran_unsaved_code(notebook: Path) -> bool:
+    """Whether code this kernel ran since the notebook was last saved is missing from the saved file.
+
+    Saving writes each cell's execution count, so the cells run since the save are those counted
+    above the file's highest count; the cell running check() itself does not count.
+    """
+    shell = _shell()
+    try:
+        cells = json.loads(notebook.read_bytes()).get("cells", [])
+    except (OSError, ValueError, AttributeError):
+        return False
+    if shell is None or not isinstance(cells, list):
+        return False
+    code = [c for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"]
+    saved = {"".join(c.get("source", "")).strip() for c in code}
+    last_saved = max((c.get("execution_count") or 0 for c in code), default=0)
+    ran = shell.history_manager.input_hist_raw
+    return any(ran[count].strip() and ran[count].strip() not in saved
+               for count in range(last_saved + 1, min(shell.execution_count, len(ran))))
+
+
+def _shell():  # type: ignore[no-untyped-def]
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    return get_ipython()
 
 
 def _history() -> list[str]:
-    try:
-        from IPython import get_ipython
-
-        shell = get_ipython()
-    except ImportError:
-        return []
+    shell = _shell()
     return list(shell.user_ns.get("In", [])[1:]) if shell is not None else []
 
 
@@ -155,6 +175,15 @@ class CheckReport:
     result: GradeResult
     explanation: str = ""
     read_saved_file: bool = True
+    unsaved: bool = False  # code was run that the saved notebook does not hold
+
+    @property
+    def unsaved_warning(self) -> str:
+        if not self.unsaved:
+            return ""
+        return ("This notebook has changes that are not saved: code you ran is not in the saved file. "
+                "check() judged what you ran, but `grade` grades the saved file, and what cells printed was "
+                "read from it. Save the notebook (Ctrl+S, or Cmd+S on a Mac) and run check() again.")
 
     @property
     def authority(self) -> str:
@@ -184,6 +213,7 @@ class CheckReport:
             lines.append(f" {mark} {item.description}{label}  {item.points:g}/{item.max_points:g}")
             lines += [f"     {d}" for d in self._details(item)]
         lines += ["", self.verdict]
+        lines += [self.unsaved_warning] if self.unsaved else []
         lines += [f"Hint: {self.result.next_hint}"] if self.result.next_hint else []
         lines += [f"Why it works: {' '.join(self.explanation.split())}"] if self.explanation else []
         lines += [self.authority]
@@ -197,7 +227,7 @@ class CheckReport:
             rows.append(f'<tr><td style="color:{colour};font-weight:bold">{mark}</td>'
                         f"<td>{html.escape(item.description)}</td><td>{html.escape(str(item.outcome))}</td>"
                         f"<td>{item.points:g}/{item.max_points:g}</td><td>{details}</td></tr>")
-        extra = ""
+        extra = f'<p style="color:#9a6700"><b>{html.escape(self.unsaved_warning)}</b></p>' if self.unsaved else ""
         if self.result.next_hint:
             extra += f"<p><b>Hint:</b> {html.escape(self.result.next_hint)}</p>"
         if self.explanation:
