@@ -1,8 +1,10 @@
-"""Checks for retrieval-hit-rate: a TF-IDF search over the handbook, and the hit@k measure.
+"""Checks for retrieval-hit-rate: a search over the handbook, and the hit@k measure.
 
-The checks build their own reference search (TfidfVectorizer with default settings, fitted on each
-passage's title and text) from the exercise's handbook.json, and also try the learner's search on
-questions that are not in queries.csv.
+The checks judge the search by its contract (a list of k different handbook ids, best first, the
+same for the same question) and by floors on questions that are not in queries.csv, never by the
+exact ranking of one method: a better retriever than the lesson's TF-IDF (stop words, BM25,
+embeddings, a hybrid) passes too. The lesson's TF-IDF finds 14 of the 16 in its top 3 and puts
+11 first; stop words or BM25 find all 16.
 """
 
 import json
@@ -10,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from grader import LearnerError, points
 
@@ -36,13 +37,6 @@ NEW_QUESTIONS = [
     ("Who collects feedback for my review?", "performance-reviews"),
     ("Where do I report a compromised account?", "security-incident"),
 ]
-
-
-def reference_search(query, k=3):
-    vectorizer = TfidfVectorizer()
-    vectors = vectorizer.fit_transform([f"{p['title']} {p['text']}" for p in PASSAGES])
-    scores = (vectors @ vectorizer.transform([query]).T).toarray().ravel()
-    return [IDS[i] for i in np.argsort(-scores, kind="stable")[:k]]
 
 
 def call_search(nb, query, k=3):
@@ -83,32 +77,55 @@ def test_search_returns_k_passage_ids(nb):
         call_search(nb, "How do I claim expenses for a taxi?", k)
 
 
-@points(2, hint="Fit TfidfVectorizer() once, on f\"{p['title']} {p['text']}\" for each passage; only transform the query.")
-def test_search_ranks_passages_by_tfidf_score(nb):
-    """search puts the passages in the order of their TF-IDF score, best first"""
+@points(1, hint="Sort the scores once, from best to worst, then cut the list at k: np.argsort(-scores)[:k].")
+def test_search_puts_the_best_first(nb):
+    """the best passage comes first whatever k is, and the same question gives the same list"""
     for query in ("How many days of holiday do I get?", "My laptop was stolen from my car",
-                  "When do I need a doctor's note?", "Can I paste a customer list into a chatbot?",
-                  "password manager for the code repositories"):
-        expected = reference_search(query, 3)
-        got = call_search(nb, query, 3)
-        assert got == expected, (
-            f"for {query!r} the 3 passages with the highest TF-IDF scores (title and text, default "
-            f"TfidfVectorizer) are {expected}, best first; your search returned {got}"
+                  "When do I need a doctor's note?", "password manager for the code repositories"):
+        top_3 = call_search(nb, query, 3)
+        top_1 = call_search(nb, query, 1)
+        again = call_search(nb, query, 3)
+        assert top_1 == top_3[:1], (
+            f"for {query!r}, search(query, 1) returned {top_1} but search(query, 3) starts with "
+            f"{top_3[0]!r}: the best passage should come first whatever k is"
+        )
+        assert again == top_3, (
+            f"for {query!r}, asking twice gave two different lists ({top_3}, then {again}): a search "
+            "should give the same ranking for the same question"
         )
 
 
-@points(2, hint="If the ranking check passes, this one should too; if not, fix that one first.")
+@points(
+    2,
+    hint="Print search(question, 3) for a few questions of queries.csv: is the right passage there? "
+    "Fit once on each passage's title and text; only transform the question.",
+)
 def test_search_finds_answers_to_new_questions(nb):
-    """on 16 questions you have not seen, the right passage is in the top 3 at least 14 times"""
+    """on 16 questions you have not seen, the right passage is in the top 3 at least 13 times"""
     misses = []
     for question, right in NEW_QUESTIONS:
         got = call_search(nb, question, 3)
         if right not in got:
             misses.append(f"{question!r} (wanted {right}, got {got})")
     found = len(NEW_QUESTIONS) - len(misses)
-    assert found >= 14, (
-        f"the right passage should be in the top 3 for at least 14 of the 16 new questions; yours found "
+    assert found >= 13, (
+        f"the right passage should be in the top 3 for at least 13 of the 16 new questions; yours found "
         f"{found}. Missed: " + "; ".join(misses)
+    )
+
+
+@points(1, hint="Score every passage and sort from the highest score down; the top result is then the best match.")
+def test_search_puts_the_right_passage_first_often(nb):
+    """on the same 16 new questions, the top result is the right passage at least 9 times"""
+    misses = []
+    for question, right in NEW_QUESTIONS:
+        got = call_search(nb, question, 1)
+        if got != [right]:
+            misses.append(f"{question!r} (wanted {right}, got {got[0]})")
+    found = len(NEW_QUESTIONS) - len(misses)
+    assert found >= 9, (
+        f"the top result should be the right passage for at least 9 of the 16 new questions; yours "
+        f"was right {found} times. Missed: " + "; ".join(misses)
     )
 
 
