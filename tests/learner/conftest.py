@@ -39,3 +39,37 @@ def course(tmp_path: Path) -> Path:
         "---\ntitle: More things\nprerequisites: [00-test]\nhours: 1\n---\n\n# More things\n")
     assert demo.is_dir()
     return tmp_path
+
+
+# -- the course as a learner gets it: unzipped from the site's own download ------------------------
+
+@pytest.fixture(scope="session")
+def course_zip_bytes() -> bytes:
+    """The site's course zip, made by the code and the include list the mkdocs plugin uses (once
+    per test process: building it reads a few hundred files, no mkdocs build)."""
+    from grader.site.config import CourseConfig
+    from grader.site.downloads import course_zip
+    from tests.conftest import REPO
+
+    config = CourseConfig()
+    config.load_dict({})
+    config.validate()
+    return course_zip(REPO, config.course_zip_include)
+
+
+@pytest.fixture
+def zip_course(course_zip_bytes: bytes, tmp_path: Path) -> Path:
+    """A fresh course folder unzipped from the site's zip (each test may change it freely)."""
+    import io
+    import zipfile
+
+    root = tmp_path / "ai-engineer-course"
+    zipfile.ZipFile(io.BytesIO(course_zip_bytes)).extractall(root)
+    return root
+
+
+def grade_here(*args: str, cwd: Path, timeout: float = 120):  # type: ignore[no-untyped-def]
+    """The real `grade` run in `cwd` as a learner would, with COURSE_ROOT unset."""
+    from tests.conftest import run_grade
+
+    return run_grade(*args, cwd=cwd, env={"COURSE_ROOT": ""}, timeout=timeout)
