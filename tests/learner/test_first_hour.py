@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from grader.site.downloads import exercise_zip
 from tests.conftest import REPO, write_nb
@@ -205,3 +206,48 @@ def test_when_a_notebook_truly_cannot_be_read_then_one_plain_line_without_schema
     assert done.stderr.strip() == (
         "grade: greeting.ipynb cannot be read as a notebook: cell 3 is not written the way Jupyter writes "
         "cells. Open it in Jupyter and save it again, or download the exercise again and copy your code into it.")
+
+
+# -- check() inside Jupyter, in the unzipped course -------------------------------------------------
+
+def _run_in_kernel(nb: nbformat.NotebookNode, folder: Path) -> str:
+    """Execute `nb` in a real kernel whose working folder is `folder`; the last cell's text output."""
+    from nbclient import NotebookClient
+
+    NotebookClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+    return "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in nb.cells[-1].outputs)
+
+
+def test_when_check_runs_in_a_copy_among_other_notebooks_then_it_judges_that_copy(
+        zip_course: Path, monkeypatch: pytest.MonkeyPatch):
+    folder = zip_course / GREETING
+    write_nb(["x = 1"], folder / "Untitled.ipynb")
+    nb = _solved(folder / "greeting.ipynb")
+    last = nb.cells[-1]  # print(greet(my_name)), as saved after the learner ran it
+    last.execution_count, last.outputs = 3, [nbformat.v4.new_output("stream", name="stdout", text="Hello, Ada!\n")]
+    nb.cells.append(nbformat.v4.new_code_cell("from grader import check\nprint(repr(check()))"))
+    copy = folder / "greeting-Copy1.ipynb"
+    nbformat.write(nb, copy)
+    monkeypatch.setenv("JPY_SESSION_NAME", str(copy))  # what Jupyter tells a notebook's kernel
+
+    shown = _run_in_kernel(nb, folder)
+
+    assert "✓ the last cell prints your greeting" in shown  # read from the copy's saved outputs
+    assert "All checks passed, 4/4. Well done!" in shown
+    assert "not found" not in shown and "not saved" not in shown
+
+
+def test_when_check_runs_with_unsaved_changes_then_it_says_so(zip_course: Path, monkeypatch: pytest.MonkeyPatch):
+    folder = zip_course / GREETING
+    nb = nbformat.read(folder / "greeting.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("from grader import check\nprint(repr(check()))"))
+    nbformat.write(nb, folder / "greeting.ipynb")
+    monkeypatch.setenv("JPY_SESSION_NAME", str(folder / "greeting.ipynb"))
+    [name_cell] = [c for c in nb.cells if c.source.startswith("my_name = ")]
+    name_cell.source = 'my_name = "Ada"'  # typed and run, never saved
+
+    shown = _run_in_kernel(nb, folder)
+
+    assert "✓ my_name holds your name as text" in shown  # the live value was judged
+    assert ("This notebook has changes that are not saved: code you ran is not in the saved file. check() "
+            "judged what you ran, but `grade` grades the saved file") in shown
