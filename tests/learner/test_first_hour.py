@@ -251,3 +251,19 @@ def test_when_check_runs_with_unsaved_changes_then_it_says_so(zip_course: Path, 
     assert "✓ my_name holds your name as text" in shown  # the live value was judged
     assert ("This notebook has changes that are not saved: code you ran is not in the saved file. check() "
             "judged what you ran, but `grade` grades the saved file") in shown
+
+
+def test_when_an_exercise_toml_does_not_name_its_notebook_then_course_check_says_so(zip_course: Path):
+    from grader.exercise import load_exercise
+    from grader.instructor.integrity import static_problems
+
+    folder = zip_course / GREETING
+    toml = folder / "exercise.toml"
+    assert not [p for p in static_problems(load_exercise(folder), REPO) if "notebook" in p]
+    toml.write_text("\n".join(line for line in toml.read_text().splitlines() if not line.startswith("notebook")))
+    write_nb(["x = 1"], folder / "Untitled.ipynb")  # the grader still finds greeting.ipynb meanwhile
+
+    exercise = load_exercise(folder)
+
+    assert exercise.notebook_name == "greeting.ipynb"
+    assert 'exercise.toml does not name its notebook (notebook = "greeting.ipynb")' in static_problems(exercise, REPO)
