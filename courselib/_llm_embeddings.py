@@ -8,8 +8,8 @@ from billions of texts, far better. Word endings are cut ("refunds", "refunded" 
 word the corpus never uses, or a typo, carries no meaning at all. Vectors have length 1, so a dot
 product is the cosine.
 
-The fit runs once per process, on the first request (about 0.2 s; numpy and scikit-learn load then,
-not when the server starts), and is the same on every computer: the SVD's random state is fixed.
+The fit runs once per process, on the first request (about 0.1 s; numpy loads then, not when the
+server starts), and gives the same vectors on every computer.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from courselib._llm_rules import content_words
 
 if TYPE_CHECKING:
     import numpy as np
-    from sklearn.pipeline import Pipeline
 
 __all__ = ["DIMENSIONS", "embed"]
 
@@ -45,24 +44,49 @@ def _stems(text: str) -> list[str]:
 
 
 @functools.cache
-def _model() -> Pipeline:
-    from sklearn.decomposition import TruncatedSVD
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.pipeline import make_pipeline
+def _model() -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+    """The fitted LSA: each stem's column, its IDF weight, and the DIMENSIONS directions (rows).
+
+    The same computation as scikit-learn's TfidfVectorizer(smooth_idf, norm="l2") followed by
+    TruncatedSVD (tests/courselib check they agree), written with numpy alone because importing
+    scikit-learn takes seconds and the first embeddings request should not."""
+    import numpy as np
     from threadpoolctl import threadpool_limits
 
-    lsa = make_pipeline(TfidfVectorizer(analyzer=_stems, sublinear_tf=True),
-                        TruncatedSVD(n_components=DIMENSIONS, algorithm="arpack", random_state=0))
-    with threadpool_limits(1):  # a small matrix: threads only add start-up cost on a busy machine
-        lsa.fit(_documents())
-    return lsa
+    documents = [_stems(document) for document in _documents()]
+    vocabulary = {stem: column for column, stem in enumerate(sorted(set().union(*documents)))}
+    present = np.zeros((len(documents), len(vocabulary)))
+    for row, stems in enumerate(documents):
+        present[row, [vocabulary[stem] for stem in stems]] = 1.0
+    idf = np.log((1 + len(documents)) / (1 + present.sum(axis=0))) + 1
+    weighted = _normalised(present * idf)
+    # the SVD's top directions through the smaller documents x documents matrix, on one thread:
+    # BLAS threads on a busy machine made this 100 times slower
+    with threadpool_limits(1):
+        values, vectors = np.linalg.eigh(weighted @ weighted.T)
+    top = np.argsort(values)[::-1][:DIMENSIONS]
+    directions = (weighted.T @ vectors[:, top] / np.sqrt(values[top])).T
+    # an SVD's directions have no sign of their own: fix it (largest entry positive), as scikit-learn does
+    signs = np.sign(directions[np.arange(DIMENSIONS), np.abs(directions).argmax(axis=1)])
+    return vocabulary, idf, directions * signs[:, None]
+
+
+def _normalised(rows: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows / np.where(norms == 0, 1, norms)
 
 
 def embed(texts: list[str], dimensions: int | None = None) -> list[np.ndarray]:
     """One unit-length vector per text (the first `dimensions` numbers, renormalised, when given)."""
     import numpy as np
 
-    reduced = _model().transform(texts)
+    vocabulary, idf, directions = _model()
+    present = np.zeros((len(texts), len(vocabulary)))
+    for row, text in enumerate(texts):
+        present[row, [vocabulary[stem] for stem in _stems(text) if stem in vocabulary]] = 1.0
+    reduced = _normalised(present * idf) @ directions.T
     vectors = []
     for text, vector in zip(texts, reduced, strict=True):
         vector = vector[:dimensions] if dimensions else vector

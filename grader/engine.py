@@ -21,6 +21,8 @@ from grader.kernel import RunningKernel, start_kernel
 from grader.load import load_notebook
 from grader.prepare import fill_working_folder
 from grader.result import CheckResult, GradeResult, Outcome, versions
+from grader.sandbox import sandbox_status
+from grader.sandbox.checks_first import ChecksReadFirst
 
 if TYPE_CHECKING:
     from grader.kernel_pool import SpareKernel
@@ -41,6 +43,7 @@ def grade_notebook(notebook: Path, exercise: Exercise, extra_checks: Path | None
     `zygote`: the address of a running `grader.zygote.KernelZygote` to fork the kernel from.
     """
     started = time.perf_counter()
+    checks_first = ChecksReadFirst.read(exercise.folder, exercise.check_files, extra_checks)  # before any learner code
     nb = None
     folder: AbstractContextManager[Any]
     if spare:
@@ -56,7 +59,7 @@ def grade_notebook(notebook: Path, exercise: Exercise, extra_checks: Path | None
             kernel, execution = asyncio.run(_boot_and_execute(notebook, nb, workdir, exercise, spare, zygote))
             warm.result()
             executed = time.perf_counter()
-            checks, broken = _check(kernel, execution, workdir, exercise, extra_checks)
+            checks, broken = _check(kernel, execution, workdir, exercise, checks_first)
         finally:
             if kernel is not None:
                 kernel.kill()
@@ -71,6 +74,7 @@ def grade_notebook(notebook: Path, exercise: Exercise, extra_checks: Path | None
         timings={"execute": round(executed - started, 3), "checks": round(time.perf_counter() - executed, 3),
                  "total": round(time.perf_counter() - started, 3)},
         versions=versions(), graded_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        sandbox=sandbox_status(),
     )
 
 
@@ -91,16 +95,15 @@ async def _boot_and_execute(notebook: Path, nb, workdir: Path, exercise: Exercis
 
 
 def _check(kernel: RunningKernel, execution, workdir: Path, exercise: Exercise,  # type: ignore[no-untyped-def]
-           extra_checks: Path | None) -> tuple[list[CheckResult], list[str]]:
+           checks_first: ChecksReadFirst) -> tuple[list[CheckResult], list[str]]:
     from grader.checks import run_checks
     from grader.probe import NotebookHandle
 
     handle = NotebookHandle(kernel, execution, workdir, exercise.folder, exercise.limits.cell_timeout)
-    hidden = sorted(extra_checks.glob("test_*.py")) if extra_checks else []
-    ini = workdir / ".grader-pytest.ini"
-    ini.write_text("[pytest]\n")
     try:
-        return run_checks([*exercise.check_files, *hidden], handle, exercise.folder, ini, set(hidden))
+        with checks_first.written() as copy:  # a private copy: the kernel cannot reach it
+            return run_checks([*copy.check_files, *copy.hidden_files], handle, copy.rootdir, copy.ini_file,
+                              set(copy.hidden_files))
     finally:
         handle.close()
 

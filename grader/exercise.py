@@ -42,6 +42,7 @@ class Exercise:
     data: tuple[str, ...] = ()
     env: dict[str, str] = field(default_factory=dict)
     limits: Limits = Limits()
+    network: str = "none"  # "loopback": the kernel may use a network of its own, for a course server on 127.0.0.1
 
     @property
     def module(self) -> str:
@@ -91,9 +92,17 @@ def load_exercise(folder: Path) -> Exercise:
             data=tuple(meta.get("data", ())),
             env={str(k): str(v) for k, v in meta.get("env", {}).items()},
             limits=limits,
+            network=_network(meta, toml_path),
         )
     except (KeyError, TypeError) as err:
         raise UngradableInput(f"{toml_path} is incomplete or has a wrong field: {err}.") from None
+
+
+def _network(meta: dict, toml_path: Path) -> str:  # type: ignore[type-arg]
+    network = str(meta.get("network", "none"))
+    if network not in ("none", "loopback"):
+        raise UngradableInput(f'{toml_path}: network must be "none" or "loopback", not "{network}".')
+    return network
 
 
 def notebooks_in(folder: Path) -> list[str]:

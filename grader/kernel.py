@@ -18,6 +18,7 @@ from jupyter_client import AsyncKernelManager
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 
+from grader import sandbox
 from grader.errors import KernelStartError
 from grader.exercise import Exercise
 
@@ -174,6 +175,7 @@ async def start_kernel(workdir: Path, exercise: Exercise, zygote: str | None = N
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "MPLBACKEND": "agg",
         "PYTHONHASHSEED": "0",
+        **sandbox.kernel_env(exercise),  # the kernel sandboxes itself (grader.sandbox)
     }
     try:
         await manager.start_kernel(cwd=str(workdir), env=env, stdout=subprocess.DEVNULL,

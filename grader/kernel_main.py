@@ -13,6 +13,8 @@ import resource
 import signal
 import sys
 
+from grader import sandbox
+
 _PR_SET_PDEATHSIG = 1
 _PR_SET_NAME = 15
 KERNEL_NAME = b"grader-kernel"  # what ps and top show for a kernel forked by the zygote
@@ -76,6 +78,7 @@ def warm_up() -> None:
 def main(argv: list[str] | None = None) -> None:
     limit_memory()
     die_with_parent(os.getppid())
+    sandbox.confine_kernel(sys.argv[1:] if argv is None else argv)  # before any of the learner's code
     preload()
     from ipykernel import kernelapp
 

@@ -65,6 +65,7 @@ class GradeResult:
     timings: dict[str, float] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
     graded_at: str = ""
+    sandbox: str = ""  # how the kernel was held (grader.sandbox.sandbox_status), e.g. "landlock-7" or "unsandboxed"
 
     @property
     def score(self) -> float:
@@ -108,6 +109,7 @@ class GradeResult:
             "timings": self.timings,
             "versions": self.versions,
             "graded_at": self.graded_at,
+            "sandbox": self.sandbox,
         }
 
 
