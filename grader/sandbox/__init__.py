@@ -1,0 +1,59 @@
+"""The sandbox every grading kernel runs in: what a submission may reach, and whether this machine
+can hold it there. See docs/instructors/sandbox.md for what it allows and why.
+
+The grader asks for it through the kernel's environment (`kernel_env`); the kernel applies it to
+itself before any of the learner's code runs (`confine_kernel`). Nothing here imports a
+Linux-only module until it is known to run on Linux.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from grader.exercise import Exercise
+
+ENV = "GRADER_SANDBOX"
+UNSANDBOXED = "unsandboxed"
+NETWORKS = ("none", "loopback")
+
+
+@functools.cache
+def sandbox_status() -> str:
+    """How this machine sandboxes kernels, e.g. "landlock-7" (Landlock ABI 7), or "unsandboxed"."""
+    if not sys.platform.startswith("linux") or os.environ.get("GRADER_NO_SANDBOX"):
+        return UNSANDBOXED
+    from grader.sandbox.landlock import abi_version
+
+    abi = abi_version()
+    return f"landlock-{abi}" if abi else UNSANDBOXED
+
+
+def unsandboxed_reason() -> str:
+    """One line for a learner or instructor: why and what it means."""
+    where = "this system" if not sys.platform.startswith("linux") else "this Linux kernel"
+    return (f"{where[0].upper()}{where[1:]} cannot sandbox the notebook while it is graded (Linux with Landlock can), "
+            "so it runs with your own permissions; grading works as usual.")
+
+
+def sandbox_notes() -> tuple[str, ...]:
+    """The one line a report adds when this machine grades unsandboxed (else nothing)."""
+    return (unsandboxed_reason(),) if sandbox_status() == UNSANDBOXED else ()
+
+
+def kernel_env(exercise: Exercise) -> dict[str, str]:
+    """What a kernel's environment carries to sandbox itself for `exercise` (nothing where it cannot)."""
+    if sandbox_status() == UNSANDBOXED:
+        return {}
+    return {ENV: getattr(exercise, "network", "none")}
+
+
+def confine_kernel(argv: list[str]) -> None:
+    """In the kernel process, before the learner's code: sandbox it if the grader asked for it."""
+    if os.environ.get(ENV):
+        from grader.sandbox.confine import confine_kernel as confine
+
+        confine(argv)
