@@ -27,7 +27,7 @@ from jupyter_client.provisioning import LocalProvisioner
 from grader.errors import KernelStartError
 
 _START_TIMEOUT = 60.0
-_KILLED = -signal.SIGKILL  # what a kernel whose zygote vanished is reported as
+_KILLED = -9  # what a kernel whose zygote vanished is reported as (as by SIGKILL, a name Windows lacks)
 
 
 class KernelZygote:
@@ -79,8 +79,9 @@ class KernelZygote:
         ready, _, _ = select.select([said], [], [], _START_TIMEOUT)
         if not ready or said.readline().strip() != "ready":
             self._stop()
-            raise KernelStartError("The grader could not start its kernel process. "
-                                   "Reinstall the course (pip install -e .) and try again.")
+            from grader.kernel import start_failure
+
+            raise start_failure(RuntimeError("the kernel zygote did not start"))
 
     def _stop(self) -> None:
         if self._process is None:
