@@ -1,4 +1,9 @@
-"""A kernel for one grading: started from the grader's own Python, killed as a process group."""
+"""A kernel for one grading: started from the grader's own Python, killed with all it started.
+
+Where a POSIX way is missing (`grader.platform_support`), the portable one is taken: TCP for Unix
+sockets, psutil's process tree for a process group, a memory watch for RLIMIT, the wall clock for
+Linux's scheduler statistics, a launched kernel for a forked one.
+"""
 
 from __future__ import annotations
 
@@ -18,16 +23,23 @@ from jupyter_client import AsyncKernelManager
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 
-from grader import sandbox
+from grader import platform_support, sandbox
 from grader.errors import KernelStartError
 from grader.exercise import Exercise
+from grader.process_tree import MemoryWatch, kill_tree
+
+_START_ATTEMPTS = 2  # a kernel that fails to start once (a busy machine) is started again, unseen
+
+
+def _kernel_python() -> str:
+    return os.environ.get("GRADER_PYTHON", sys.executable)
 
 
 class _GraderKernelSpecs(KernelSpecManager):
     """Only one kernel: this interpreter, never a stale kernelspec installed elsewhere."""
 
     def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
-        python = os.environ.get("GRADER_PYTHON", sys.executable)
+        python = _kernel_python()
         # History off: a grading's code must not land in the user's IPython history (nor wait on its lock)
         argv = [python, "-Xfrozen_modules=off", "-m", "grader.kernel_main", "-f", "{connection_file}",
                 "--HistoryManager.enabled=False"]
@@ -36,9 +48,19 @@ class _GraderKernelSpecs(KernelSpecManager):
 
 class GraderKernelClient(AsyncKernelClient):  # type: ignore[misc]
     """jupyter_client's client, ready as soon as the kernel is. Its own wait ends by listening to
-    IOPub until it has been quiet for 0.2 s: a fifth of a second idle in every grading."""
+    IOPub until it has been quiet for 0.2 s: a fifth of a second idle in every grading.
+    A kernel that dies or stays silent is started again once before the learner hears of it."""
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
+        for attempt in range(1, _START_ATTEMPTS + 1):
+            try:
+                return await self._wait_once(timeout)
+            except RuntimeError as err:
+                if attempt == _START_ATTEMPTS:
+                    raise start_failure(err) from None
+                await self.parent.restart_kernel(now=True)  # type: ignore[union-attr]  # its manager
+
+    async def _wait_once(self, timeout: float | None) -> None:
         deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
         while not await self._answered_and_idle(self.kernel_info()):
             if not await self._async_is_alive():
@@ -78,7 +100,7 @@ class KernelClock:
     schedstat cannot be read, this is the wall clock."""
 
     def __init__(self, pid: int | None) -> None:
-        self._schedstat = Path(f"/proc/{pid}/schedstat") if pid else None
+        self._schedstat = Path(f"/proc/{pid}/schedstat") if pid and platform_support.schedstat() else None
         self._waited = 0.0
         self._started_waited = self._read_waited()
         self._started = time.monotonic()
@@ -96,6 +118,7 @@ class KernelClock:
 
 
 _UNIX_SOCKET_PATH_MAX = 104  # bytes, on macOS; 108 on Linux
+_KILLED_FOR_MEMORY = -9  # as a POSIX kernel killed by SIGKILL is reported
 
 
 @dataclass
@@ -104,6 +127,7 @@ class RunningKernel:
 
     manager: AsyncKernelManager
     runtime: Path  # its connection file and sockets, outside the learner's folder
+    memory: MemoryWatch | None = None  # where RLIMIT is missing: the grader stops a kernel over its limit
 
     @property
     def pid(self) -> int | None:
@@ -119,21 +143,37 @@ class RunningKernel:
 
     def exit_code(self) -> int | None:
         process = getattr(self.manager.provisioner, "process", None)
-        return process.poll() if process is not None else None
+        code = process.poll() if process is not None else None
+        if code is not None and self.memory is not None and self.memory.exceeded:
+            return _KILLED_FOR_MEMORY  # what RLIMIT's kill looks like, whatever the system reports
+        return code
 
     def interrupt(self) -> None:
-        if self.pid and self.alive():
+        if not (self.pid and self.alive()):
+            return
+        process = getattr(self.manager.provisioner, "process", None)
+        event = getattr(process, "win32_interrupt_event", None)
+        if event is not None:  # Windows: os.kill(pid, SIGINT) would end the kernel, not interrupt it
+            from jupyter_client.win_interrupt import send_interrupt
+
+            send_interrupt(event)
+        else:
             os.kill(self.pid, signal.SIGINT)
 
     def kill(self) -> None:
-        """Kill the kernel and everything it started (its own process group); reap it."""
+        """Kill the kernel and everything it started (its process group, or its process tree); reap it."""
         pid = self.pid
         if pid is None:
             return
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        if self.memory is not None:
+            self.memory.stop()
+        if platform_support.process_groups():
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        else:
+            kill_tree(pid)
         process = self.manager.provisioner.process  # type: ignore[union-attr]
         if process is None:
             return
@@ -154,14 +194,15 @@ async def start_kernel(workdir: Path, exercise: Exercise, zygote: str | None = N
     # Unix sockets in a folder of the kernel's own, not TCP ports: a port the grader picks can be
     # taken by another kernel starting at the same moment (a known jupyter_client race that
     # parallel grading hits), and the learner's folder holds only the learner's files.
+    # Where there are no Unix sockets (Windows), or TMPDIR is too long for one, TCP on localhost.
     runtime = Path(tempfile.mkdtemp(prefix="grader-kernel-"))
     sockets = str(runtime / "socket")
-    ipc = len(sockets) + 3 < _UNIX_SOCKET_PATH_MAX  # else (a very long TMPDIR) TCP, as jupyter_client does
+    ipc = platform_support.unix_sockets() and len(sockets) + 3 < _UNIX_SOCKET_PATH_MAX
     manager = AsyncKernelManager(kernel_name="grader", kernel_spec_manager=_GraderKernelSpecs(),
                                  client_class="grader.kernel.GraderKernelClient",
                                  transport="ipc" if ipc else "tcp", **({"ip": sockets} if ipc else {}),
                                  connection_file=str(runtime / "connection.json"))
-    if zygote:
+    if zygote and platform_support.fork():  # else the usual launch: the zygote needs fork
         from grader.zygote import ZygoteProvisioner
 
         manager.kernel_id = str(uuid.uuid4())
@@ -177,13 +218,36 @@ async def start_kernel(workdir: Path, exercise: Exercise, zygote: str | None = N
         "PYTHONHASHSEED": "0",
         **sandbox.kernel_env(exercise),  # the kernel sandboxes itself (grader.sandbox)
     }
+    for attempt in range(1, _START_ATTEMPTS + 1):
+        try:
+            await manager.start_kernel(cwd=str(workdir), env=env, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL)
+            break
+        except Exception as err:
+            if attempt == _START_ATTEMPTS:
+                shutil.rmtree(runtime, ignore_errors=True)
+                raise start_failure(err) from None
+    kernel = RunningKernel(manager, runtime)
+    if not platform_support.memory_rlimit() and exercise.limits.memory_mb > 0:
+        kernel.memory = MemoryWatch(lambda: kernel.pid, exercise.limits.memory_mb)
+    return kernel
+
+
+def start_failure(err: BaseException) -> KernelStartError:
+    """What the learner is told once a kernel has failed to start twice. Reinstalling is the advice
+    only when this Python cannot load the kernel at all; otherwise the computer was too busy."""
+    python = _kernel_python()
     try:
-        await manager.start_kernel(cwd=str(workdir), env=env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
-    except Exception as err:
-        shutil.rmtree(runtime, ignore_errors=True)
-        raise KernelStartError(
-            f"The grader could not start Python to run your notebook ({err}). "
-            "Reinstall the course (pip install -e .) and try again."
-        ) from None
-    return RunningKernel(manager, runtime)
+        probe = subprocess.run([python, "-c", "import ipykernel, grader.kernel_main"], capture_output=True,
+                               text=True, timeout=60, stdin=subprocess.DEVNULL)
+        said = probe.stderr.strip().splitlines() or [f"exit code {probe.returncode}"]
+        broken = said[-1] if probe.returncode else ""
+    except OSError as missing:
+        broken = str(missing)
+    except subprocess.TimeoutExpired:
+        broken = ""
+    if broken:
+        return KernelStartError(f"The grader could not start Python to run your notebook: {python} cannot "
+                                f"load the grader ({broken}). Reinstall the course (pip install -e .) and try again.")
+    return KernelStartError(f"Python did not start to run your notebook, twice in a row ({err}). "
+                            "Your computer may be busy: close some programs and run grade again.")

@@ -1,19 +1,20 @@
 """The kernel's entry point: limit its memory, tie its life to the grader's, then start ipykernel.
 
+Each of those uses what this computer offers (`grader.platform_support`): no POSIX-only module is
+imported at the top, so the same entry point runs on Windows and macOS.
+
 Run as `python -m grader.kernel_main -f CONNECTION_FILE` by the grader, never by a learner, or
 called in a process forked by the kernel zygote (`grader.zygote_main`), which has run `preload`.
 """
 
 from __future__ import annotations
 
-import ctypes
 import importlib
 import os
-import resource
-import signal
 import sys
+import threading
 
-from grader import sandbox
+from grader import platform_support, sandbox
 
 _PR_SET_PDEATHSIG = 1
 _PR_SET_NAME = 15
@@ -28,7 +29,9 @@ _KERNEL_MODULES = ("IPython.core.completerlib", "IPython.core.debugger", "IPytho
 
 def limit_memory() -> None:
     megabytes = int(os.environ.pop("GRADER_MEMORY_MB", "0") or 0)
-    if megabytes > 0:
+    if megabytes > 0 and platform_support.memory_rlimit():  # else the grader watches (grader.kernel)
+        import resource
+
         # RLIMIT_DATA counts the heap and private mappings, not reserved address space, so a
         # large import (numpy's thread pools) is not mistaken for a memory bomb.
         limit = megabytes * 1024 * 1024
@@ -36,20 +39,49 @@ def limit_memory() -> None:
 
 
 def die_with_parent(parent_pid: int) -> None:
-    """When the process that started this one dies (even by kill -9), this one is killed too: no orphans."""
-    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # not Linux: the grader's process-group kill still applies
+    """When the process that started this one dies (even by kill -9), this one ends too: no orphans."""
+    if platform_support.parent_death_signal():
+        import signal
+
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    else:
+        threading.Thread(target=_end_with, args=(parent_pid,), name="end-with-parent", daemon=True).start()
     if os.getppid() != parent_pid:  # the parent died before the line above
         os._exit(1)
 
 
+def _end_with(parent_pid: int) -> None:
+    """Without prctl: look for the parent once a second; once it has gone, end what this process
+    started, then this process. psutil tells a reused pid from the parent by its start time."""
+    import time
+
+    import psutil
+
+    try:
+        parent = psutil.Process(parent_pid)
+    except psutil.Error:
+        os._exit(1)
+    while parent.is_running():
+        time.sleep(1.0)
+    for child in psutil.Process().children(recursive=True):
+        try:
+            child.kill()
+        except psutil.Error:
+            pass
+    os._exit(1)
+
+
 def name_process(name: bytes) -> None:
-    _prctl(_PR_SET_NAME, name)
+    if platform_support.parent_death_signal():  # the same prctl; elsewhere processes keep their name
+        _prctl(_PR_SET_NAME, name)
 
 
 def _prctl(option: int, value: int | bytes) -> None:
+    import ctypes
+
     try:
         ctypes.CDLL(None, use_errno=True).prctl(option, value)
-    except (OSError, AttributeError):  # not Linux
+    except (OSError, AttributeError):
         pass
 
 
