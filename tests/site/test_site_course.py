@@ -93,7 +93,7 @@ def test_when_zipped_twice_then_the_exercise_zip_is_identical(tmp_path: Path) ->
     write(folder / ".ipynb_checkpoints/ex-checkpoint.ipynb", "{}")
     first = exercise_zip(folder)
     assert first == exercise_zip(folder)
-    assert zipfile.ZipFile(io.BytesIO(first)).namelist() == ["ex/ex.ipynb", "ex/exercise.toml"]
+    assert zipfile.ZipFile(io.BytesIO(first)).namelist() == ["ex/.original/ex.ipynb", "ex/ex.ipynb", "ex/exercise.toml"]
 
 
 NOTEBOOK_HTML = (
