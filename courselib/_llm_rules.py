@@ -204,7 +204,7 @@ def reply(ask: Ask) -> tuple[str | None, list[dict[str, Any]] | None]:
             return answer
     system = "\n".join(m["content"] for m in messages if m["role"] == "system")
     prompt = f"{system}\n{user}"
-    labels = _labels_in(prompt)
+    labels = _labels_in(prompt) or (_schema_labels(ask.schema) if ask.schema else [])
     reading = _Reading(user=user, data=_data_part(user, labels), labels=labels,
                        described=_label_descriptions(prompt, labels), verdict=_judge(user) or _judge(prompt),
                        faults=ask.faults)
@@ -600,6 +600,19 @@ def _fill_schema(schema: dict[str, Any], reading: _Reading, defs: dict[str, Any]
         words = reading.data.strip().split()
         text = " ".join(words[:12]) if words else "none"
     return text[: schema["maxLength"]] if schema.get("maxLength") else text
+
+
+def _schema_labels(schema: dict[str, Any]) -> list[str]:
+    """The values of the schema's first string enum among its top-level fields ("category":
+    Literal["billing", ...]), which then count as the allowed labels, as if the prompt listed them."""
+    defs = schema.get("$defs") or schema.get("definitions") or {}
+    for spec in (schema.get("properties") or {}).values():
+        while "$ref" in spec:
+            spec = defs.get(spec["$ref"].rsplit("/", 1)[-1], {})
+        values = spec.get("enum") or []
+        if len(values) >= 2 and all(isinstance(v, str) for v in values):
+            return list(values)
+    return []
 
 
 def _is_urgent(text: str) -> bool:

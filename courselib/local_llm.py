@@ -64,10 +64,11 @@ Start it from Python; the `openai` SDK does the rest:
                                                messages=[{"role": "user", "content": "Hello!"}])
 
 `LocalLLMServer(replies=[...])` scripts what "the model" says (strings, tool calls, or errors such as
-`{"error": 429, "retry_after": 0}`), and `server.requests` keeps every JSON body it received: the
-course's checks use both. `chat(messages, **options)` answers without HTTP, as a dict.
+`{"error": 429, "retry_after": 0}`), `server.requests` keeps every JSON body it received, and
+`server.environment()` gives the COURSE_LLM_* variables that point `courselib.llm` at it: the
+course's checks use all three. `chat(messages, **options)` answers without HTTP, as a dict.
 
-It uses only the standard library, plus numpy and scikit-learn for the embeddings.
+It uses only the standard library, plus numpy for the embeddings (loaded on the first request).
 """
 
 from __future__ import annotations
@@ -523,6 +524,12 @@ class LocalLLMServer(BackgroundHTTPServer):
 
         return openai.OpenAI(**{"base_url": self.base_url, "api_key": self.api_key, **kwargs})
 
+    def environment(self) -> dict[str, str]:
+        """The COURSE_LLM_* variables that point `courselib.llm` (in this process or a learner's
+        kernel) at this server, with the stand-in's model names, whatever the learner had set."""
+        return {"COURSE_LLM_BASE_URL": self.base_url, "COURSE_LLM_API_KEY": self.api_key,
+                "COURSE_LLM_MODEL": MODEL_NAME, "COURSE_LLM_EMBEDDING_MODEL": EMBEDDING_MODEL}
+
     def __repr__(self) -> str:
         state = self.base_url if self._server is not None else "stopped"
         return f"<LocalLLMServer {MODEL_NAME} at {state}>"
@@ -693,10 +700,13 @@ def _make_handler(server: LocalLLMServer) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", "text/event-stream; charset=utf-8")
             self.send_header("Cache-Control", "no-cache")
             self.end_headers()
-            for chunk in answer:
-                self.wfile.write(b"data: " + json.dumps(chunk, ensure_ascii=False).encode("utf-8") + b"\n\n")
-                self.wfile.flush()
-            self.wfile.write(b"data: [DONE]\n\n")
+            try:
+                for chunk in answer:
+                    self.wfile.write(b"data: " + json.dumps(chunk, ensure_ascii=False).encode("utf-8") + b"\n\n")
+                    self.wfile.flush()
+                self.wfile.write(b"data: [DONE]\n\n")
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client stopped reading (a loop that breaks early): nothing to report
 
         def do_POST(self) -> None:  # the names http.server expects
             self._handle("POST")

@@ -316,6 +316,10 @@ def test_when_the_base_url_is_set_then_get_client_uses_it_and_never_openai_api_k
         assert not llm.using_local_model()  # another model name: a real model on this computer
         monkeypatch.delenv(llm.API_KEY_VAR)
         assert llm.get_client().api_key != "sk-personal-do-not-spend"
+        for name, value in server.environment().items():  # what a check puts in a learner's kernel
+            monkeypatch.setenv(name, value)
+        assert llm.using_local_model() and llm.chat_model() == MODEL_NAME
+        assert text(ask(llm.get_client(), "Hello")) == "Hello! How can I help you today?"
     monkeypatch.setenv(llm.BASE_URL_VAR, "https://api.openai.com/v1")
     monkeypatch.setenv(llm.MODEL_VAR, "gpt-4o-mini")
     assert not llm.using_local_model() and llm.chat_model() == "gpt-4o-mini"
