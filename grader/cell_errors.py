@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _CELL_FRAME = re.compile(r"Cell In\[(\d+)\], line (\d+)")
+# Where IPython compiled a cell, as SyntaxError appends it: "invalid syntax (1786062046.py, line 1)".
+_COMPILED_AT = re.compile(r"\s*\((?:\d+\.py|<ipython-input-[^>]*>|<string>|<unknown>), line \d+\)")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
+
+# pandas' own words are right but say nothing to a beginner who wrote `and` between two columns.
+AMBIGUOUS_TABLE = (
+    "`and`, `or`, `not` and `if` need a single True or False, but a pandas column holds one per row. "
+    "To combine conditions on columns use `&` (and), `|` (or) and `~` (not), with each condition in "
+    "its own brackets: df[(df[\"price\"] > 10) & (df[\"country\"] == \"FR\")]."
+)
 
 # What a beginner most often needs to hear about each error, in plain words.
 EXPLANATIONS = {
@@ -55,14 +66,55 @@ class CellError:
     timed_out: bool = False
     line_cell: int | None = None  # the cell holding that line: another cell when a function raised
 
+    where: str = ""  # the cell as the learner sees it: its first line and the heading above it
+    line_where: str = ""  # the same for line_cell
+
     @property
     def explanation(self) -> str:
-        return EXPLANATIONS.get(self.ename, "")
+        return explain(self.ename, self.evalue)
 
     def to_dict(self) -> dict[str, object]:
         return {"cell": self.cell, "ename": self.ename, "evalue": self.evalue, "line": self.line,
                 "line_number": self.line_number, "line_cell": self.line_cell, "timed_out": self.timed_out,
-                "explanation": self.explanation}
+                "where": self.where, "line_where": self.line_where, "explanation": self.explanation}
+
+
+def explain(ename: str, evalue: str) -> str:
+    """What an error usually means, in plain words; "" when there is nothing useful to add."""
+    if "truth value of a" in evalue and "is ambiguous" in evalue:
+        return AMBIGUOUS_TABLE
+    return EXPLANATIONS.get(ename, "")
+
+
+def clean_message(evalue: str) -> str:
+    """An error's message without the name of the file IPython compiled the cell into."""
+    return _COMPILED_AT.sub("", evalue)
+
+
+def cell_label(cells: list[Any], position: int) -> str:
+    """Name the code cell at `position` (1-based) as the learner sees it in Jupyter, which shows no
+    cell numbers: its first line, and the heading above it: the cell `x = 1` under "Step 2: ...".
+    """
+    if not 0 < position <= len(cells):
+        return f"cell {position}"
+    first = next((line.strip() for line in _source(cells[position - 1]).splitlines() if line.strip()), "")
+    shown = f"the cell `{_shorten(first, 60)}`" if first else "an empty cell"
+    for cell in reversed(cells[: position - 1]):
+        if cell.get("cell_type") != "markdown":
+            continue
+        headings = [m.group(1) for line in _source(cell).splitlines() if (m := _HEADING.match(line))]
+        if headings:
+            return f'{shown} under "{_shorten(headings[-1].strip("*_ "), 60)}"'
+    return shown
+
+
+def _source(cell: Any) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def strip_ansi(text: str) -> str:

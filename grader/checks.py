@@ -9,13 +9,15 @@ fault, never counted against the learner).
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
+from grader.cell_errors import CellError, clean_message, explain
 from grader.probe import (
     CheckTimedOut,
     KernelStopped,
@@ -25,7 +27,8 @@ from grader.probe import (
     NotebookHandle,
 )
 from grader.result import CheckResult, Outcome
-from grader.wire import repr_limited
+from grader.shown_values import summarise
+from grader.why_failed import difference, printed_instead, return_in_loop
 
 # pytest's own plugins that checks never need; leaving them out makes a run ~7x cheaper (0.25 -> 0.04 s CPU).
 _UNUSED_PLUGINS = [arg for name in (
@@ -33,6 +36,15 @@ _UNUSED_PLUGINS = [arg for name in (
     "setuponly", "setupplan", "python_path", "faulthandler", "unittest", "unraisableexception",
     "threadexception", "logging",
 ) for arg in ("-p", f"no:{name}")]
+
+
+class _Verdict(NamedTuple):
+    outcome: Outcome
+    message: str
+    expected: str | None = None
+    got: str | None = None
+    explanation: str = ""  # what the learner cannot see in expected and got
+    because_of_cell: int | None = None  # the cell error that kept the check from passing
 
 
 def points(value: float, hint: str | None = None) -> pytest.MarkDecorator:
@@ -74,46 +86,88 @@ class _GradingPlugin:
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         self._comparison = None
+        self.handle.begin_check()
 
     def _result(self, item: pytest.Item, call: pytest.CallInfo[None]) -> CheckResult:
         mark = item.get_closest_marker("points")
         max_points = float(mark.args[0]) if mark and mark.args else 1.0
         hint = mark.kwargs.get("hint") if mark else None
         hidden = Path(str(item.path)) in self.hidden_files
-        outcome, message, expected, got = self._judge(call)
+        verdict = self._judge(call)
         description = _describe(item)
         if hidden:  # the learner learns only that a hidden check passed or failed
             self._hidden_count += 1
-            description, message, expected, got, hint = f"hidden check {self._hidden_count}", "", None, None, None
+            description, hint = f"hidden check {self._hidden_count}", None
+            verdict = _Verdict(verdict.outcome, "")
         return CheckResult(
-            name=item.name, description=description, outcome=outcome,
-            points=max_points if outcome is Outcome.PASSED else 0.0, max_points=max_points,
-            message=message, expected=expected, got=got, hint=hint, hidden=hidden,
-            seconds=round(call.duration, 4),
+            name=item.name, description=description, outcome=verdict.outcome,
+            points=max_points if verdict.outcome is Outcome.PASSED else 0.0, max_points=max_points,
+            message=verdict.message, expected=verdict.expected, got=verdict.got, hint=hint, hidden=hidden,
+            seconds=round(call.duration, 4), explanation=verdict.explanation,
+            because_of_cell=verdict.because_of_cell,
         )
 
-    def _judge(self, call: pytest.CallInfo[None]) -> tuple[Outcome, str, str | None, str | None]:
+    def _judge(self, call: pytest.CallInfo[None]) -> _Verdict:
         if call.excinfo is None:
-            return Outcome.PASSED, "", None, None
+            return _Verdict(Outcome.PASSED, "")
         error = call.excinfo.value
         if isinstance(error, NotAttempted):
-            return Outcome.NOT_ATTEMPTED, f"Not attempted yet: {error}.", None, None
+            return _Verdict(Outcome.NOT_ATTEMPTED, f"Not attempted yet: {error}.")
         if isinstance(error, CheckTimedOut):
-            return Outcome.TIMED_OUT, str(error), None, None
-        if isinstance(error, KernelStopped | NotDefined):
-            return Outcome.FAILED, str(error), None, None
+            return _Verdict(Outcome.TIMED_OUT, str(error))
+        if isinstance(error, KernelStopped):
+            return _Verdict(Outcome.FAILED, str(error), because_of_cell=self.handle._execution.stopped_at)
+        if isinstance(error, NotDefined):
+            return self._not_defined(error)
         if isinstance(error, LearnerException):
             where = f" at the line `{error.line}`" if error.line else ""
-            return Outcome.FAILED, f"{error.call} raised {type(error).__name__}{where}: {error}", None, None
+            ename, evalue = type(error).__name__, clean_message(str(error))
+            same = next((e for e in self.handle.errors if (e.ename, e.evalue) == (ename, evalue)
+                         and (e.line == error.line or not error.line)), None)
+            return _Verdict(Outcome.FAILED, f"{error.call} raised {ename}{where}: {evalue}",
+                            explanation=explain(ename, evalue), because_of_cell=same.cell if same else None)
         if isinstance(error, AssertionError | pytest.fail.Exception):
-            message = str(error).split("\nassert ")[0].strip()
-            if message.startswith("assert "):
-                message = "The result was not what this check expects."
-            expected = got = None
-            if self._comparison and self._comparison[0] == "==":
-                got, expected = repr_limited(self._comparison[1]), repr_limited(self._comparison[2])
-            return Outcome.FAILED, message, expected, got
-        return Outcome.ERROR, f"This check itself broke ({type(error).__name__}: {error}).", None, None
+            return self._wrong_answer(error)
+        return _Verdict(Outcome.ERROR, f"This check itself broke ({type(error).__name__}: {error}).")
+
+    def _not_defined(self, error: NotDefined) -> _Verdict:
+        """A name the check needs is missing: because the cell that defines it raised, if one did."""
+        name = re.escape(error.name)
+        defines = re.compile(rf"^\s*(?:(?:async\s+)?def|class)\s+{name}\b|^\s*{name}\s*(?::[^=\n]*)?=(?!=)",
+                             re.MULTILINE)
+        cells = {c.index: c.source for c in self.handle.cells}
+        culprit: CellError | None = next((e for e in self.handle.errors
+                                          if error.name and defines.search(cells.get(e.cell, ""))), None)
+        if culprit is None:
+            return _Verdict(Outcome.FAILED, str(error))
+        what = "ran out of time" if culprit.timed_out else f"raised {culprit.ename}"
+        return _Verdict(Outcome.FAILED, f"Your notebook does not define `{error.name}`, because "
+                        f"{culprit.where or f'cell {culprit.cell}'}, which defines it, {what}.",
+                        because_of_cell=culprit.cell)
+
+    def _wrong_answer(self, error: BaseException) -> _Verdict:
+        message = str(error).split("\nassert ")[0].strip()
+        if message.startswith("assert "):
+            message = "The result was not what this check expects."
+        expected = got = None
+        explanation = ""
+        op, left, right = self._comparison or ("", None, None)
+        if op == "==":
+            answered = {id(a.value) for a in self.handle.answers}
+            if id(right) in answered and id(left) not in answered:
+                left, right = right, left  # `assert expected == got`: the answer is on the right
+            got, expected = summarise(left), summarise(right)
+            explanation = difference(left, right, self.handle.answers)
+        called = [a.name for a in self.handle.answers if a.kind == "call"]
+        in_loop = return_in_loop((c.source for c in self.handle.cells if c.cell_type == "code"), called)
+        if in_loop:
+            explanation = in_loop
+        elif self.handle.read_printed and op != "not in" and not explanation:
+            explanation = printed_instead(self.handle.printed)
+            errors = self.handle.errors
+            if errors:  # a cell that raised printed nothing after its error, nor did the cells it broke
+                return _Verdict(Outcome.FAILED, message, expected, got, explanation, errors[0].cell)
+        return _Verdict(Outcome.FAILED, message, expected, got, explanation)
 
 
 def _describe(item: pytest.Item) -> str:
@@ -147,6 +201,8 @@ def run_checks(check_files: list[Path], handle: NotebookHandle, rootdir: Path, i
             os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
         else:
             os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = saved
+    if code == pytest.ExitCode.INTERRUPTED:
+        raise KeyboardInterrupt  # pytest caught the learner's Ctrl-C; half the checks are no result
     if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.NO_TESTS_COLLECTED):
         plugin.broken_files.append(f"pytest ended with {pytest.ExitCode(code).name.lower().replace('_', ' ')}")
     return plugin.results, plugin.broken_files

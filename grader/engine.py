@@ -26,6 +26,7 @@ from grader.sandbox.checks_first import ChecksReadFirst
 
 if TYPE_CHECKING:
     from grader.kernel_pool import SpareKernel
+    from grader.slow_cells import SlowCellLine
 
 
 def _import_checking_machinery() -> None:
@@ -35,12 +36,13 @@ def _import_checking_machinery() -> None:
 
 def grade_notebook(notebook: Path, exercise: Exercise, extra_checks: Path | None = None,
                    hints_shown: int = 0, spare: SpareKernel | None = None,
-                   zygote: str | None = None) -> GradeResult:
+                   zygote: str | None = None, slow_line: SlowCellLine | None = None) -> GradeResult:
     """Grade `notebook` against `exercise`'s checks (and hidden `extra_checks`); never writes it.
 
     `spare` (grade watch): a kernel already started in its own empty working folder by
     grader.kernel_pool; this grading uses it instead of starting one, and ends it.
     `zygote`: the address of a running `grader.zygote.KernelZygote` to fork the kernel from.
+    `slow_line`: shows the learner which cell is running when one takes more than a few seconds.
     """
     started = time.perf_counter()
     checks_first = ChecksReadFirst.read(exercise.folder, exercise.check_files, extra_checks)  # before any learner code
@@ -56,7 +58,8 @@ def grade_notebook(notebook: Path, exercise: Exercise, extra_checks: Path | None
         warm = pool.submit(_import_checking_machinery)
         kernel = None
         try:
-            kernel, execution = asyncio.run(_boot_and_execute(notebook, nb, workdir, exercise, spare, zygote))
+            kernel, execution = asyncio.run(_boot_and_execute(notebook, nb, workdir, exercise, spare, zygote,
+                                                                  slow_line))
             warm.result()
             executed = time.perf_counter()
             checks, broken = _check(kernel, execution, workdir, exercise, checks_first)
@@ -69,6 +72,7 @@ def grade_notebook(notebook: Path, exercise: Exercise, extra_checks: Path | None
         exercise_id=exercise.id, title=exercise.title, notebook=str(notebook),
         checks=tuple(checks), cell_errors=tuple(execution.errors),
         stopped_at=execution.stopped_at, stop_reason=execution.stop_reason,
+        stopped_where=execution.stopped_where, notes=tuple(execution.notes),
         out_of_time=execution.out_of_time,
         next_hint=next_hint(exercise, checks, hints_shown),
         timings={"execute": round(executed - started, 3), "checks": round(time.perf_counter() - executed, 3),
@@ -79,7 +83,7 @@ def grade_notebook(notebook: Path, exercise: Exercise, extra_checks: Path | None
 
 
 async def _boot_and_execute(notebook: Path, nb, workdir: Path, exercise: Exercise,  # type: ignore[no-untyped-def]
-                            spare: SpareKernel | None, zygote: str | None):
+                            spare: SpareKernel | None, zygote: str | None, slow_line: SlowCellLine | None):
     """Start the kernel (unless a spare is ready), read and stage the notebook while it boots, run it."""
     kernel = spare.kernel if spare else await start_kernel(workdir, exercise, zygote)
     try:
@@ -88,7 +92,7 @@ async def _boot_and_execute(notebook: Path, nb, workdir: Path, exercise: Exercis
             fill_working_folder(workdir, nb, exercise)
         from grader.execute import execute_notebook
 
-        return kernel, await execute_notebook(nb, kernel, exercise.limits)
+        return kernel, await execute_notebook(nb, kernel, exercise.limits, slow_line)
     except BaseException:
         kernel.kill()
         raise
@@ -109,15 +113,15 @@ def _check(kernel: RunningKernel, execution, workdir: Path, exercise: Exercise, 
 
 
 def next_hint(exercise: Exercise, checks: list[CheckResult], hints_shown: int) -> str | None:
-    """The hint a report ends with (`grade` and `check()` alike): none after a pass; the first unseen
-    tiered hint when nothing is started yet; else a failing check's own hint, else the next tier."""
-    if all(c.outcome is Outcome.PASSED for c in checks):
+    """The hint a report ends with (`grade` and `check()` alike), for the first check that did not
+    pass: its own hint when it has one (the most specific), else the exercise's next tiered hint,
+    which is also the hint while nothing is attempted yet. None after a pass. A check that broke
+    by itself is the course's fault and gets no hint."""
+    first = next((c for c in checks if c.outcome not in (Outcome.PASSED, Outcome.ERROR)), None)
+    if first is None:
         return None
-    if exercise.hints and all(c.outcome in (Outcome.PASSED, Outcome.NOT_ATTEMPTED) for c in checks):
-        return exercise.hints[min(hints_shown, len(exercise.hints) - 1)]  # not started: the gentlest nudge
-    for check in checks:
-        if check.outcome is not Outcome.PASSED and check.hint:
-            return check.hint
+    if first.hint and not all(c.outcome is Outcome.NOT_ATTEMPTED for c in checks):
+        return first.hint  # once started; before, the exercise's gentlest nudge is the way in
     if exercise.hints:
         return exercise.hints[min(hints_shown, len(exercise.hints) - 1)]
     return None

@@ -8,7 +8,9 @@ Python itself, the cell that did it is recorded.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from queue import Empty
@@ -18,15 +20,20 @@ from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
 
-from grader.cell_errors import CellError, locate_learner_line
+from grader.cell_errors import CellError, cell_label, clean_message, locate_learner_line
 from grader.errors import KernelStartError
 from grader.exercise import Limits
 from grader.kernel import RunningKernel
+from grader.slow_cells import SLOW_AFTER, SlowCellLine
 
 TIMEOUT_ENAME = "CellTimeoutError"
 _quiet = logging.getLogger("grader.nbclient")
 _quiet.addHandler(logging.NullHandler())
 _quiet.propagate = False
+# A line that would install packages into the learner's own Python: %pip install, !pip install,
+# !python -m pip install, %conda install... Grading skips it (see _without_installs).
+_INSTALL = re.compile(r"^(\s*)(?:%{1,2}|!)\s*(?:\S+\s+-m\s+)?(?:pip3?|conda|mamba|micromamba|uv\s+pip)"
+                      r"\s+(?:install|uninstall)\b.*$", re.MULTILINE)
 
 
 @dataclass
@@ -37,7 +44,9 @@ class Execution:
     errors: list[CellError] = field(default_factory=list)
     printed: dict[int, str] = field(default_factory=dict)  # cell position (1-based) -> stdout
     stopped_at: int | None = None  # the cell during which the kernel died
+    stopped_where: str = ""  # that cell as the learner sees it (grader.cell_errors.cell_label)
     stop_reason: str = ""
+    notes: list[str] = field(default_factory=list)  # what grading did differently, for the report
     out_of_time: bool = False  # the total time limit ran out before every cell ran
     seconds: float = 0.0
 
@@ -103,8 +112,12 @@ class _GradingClient(NotebookClient):  # type: ignore[misc]
         return None
 
 
-async def execute_notebook(nb: NotebookNode, kernel: RunningKernel, limits: Limits) -> Execution:
-    """Run each code cell of `nb` in `kernel`; never raises for anything the learner's code does."""
+async def execute_notebook(nb: NotebookNode, kernel: RunningKernel, limits: Limits,
+                           slow_line: SlowCellLine | None = None) -> Execution:
+    """Run each code cell of `nb` in `kernel`; never raises for anything the learner's code does.
+
+    `slow_line`: told about each cell that runs longer than a few seconds (`grade` on a terminal).
+    """
     started = time.monotonic()
     clock = kernel.clock()  # the whole notebook's limit, on the kernel's clock as each cell's is
     replies: dict[int, dict[str, Any]] = {}
@@ -137,7 +150,7 @@ async def execute_notebook(nb: NotebookNode, kernel: RunningKernel, limits: Limi
                 execution.out_of_time = True
                 break
             try:
-                await client.async_execute_cell(cell, index)
+                await _run_cell(client, cell, index, execution, slow_line, cell_timeout(cell))
             except DeadKernelError:
                 execution.stopped_at = index + 1
                 execution.stop_reason = _death_reason(kernel)
@@ -153,8 +166,54 @@ async def execute_notebook(nb: NotebookNode, kernel: RunningKernel, limits: Limi
             client.kc.stop_channels()
             client.kc.context.destroy(linger=0)
     _collect(execution, replies, limits)
+    if execution.stopped_at is not None:
+        execution.stopped_where = cell_label(nb.cells, execution.stopped_at)
     execution.seconds = time.monotonic() - started
     return execution
+
+
+async def _run_cell(client: _GradingClient, cell: NotebookNode, index: int, execution: Execution,
+                    slow_line: SlowCellLine | None, limit: float) -> None:
+    """Run one cell: without its package installs, and with the live line while it is slow."""
+    original = cell.source
+    cell.source = _without_installs(original)
+    if cell.source != original:
+        execution.notes.append(_install_note(execution.notebook.cells, index + 1, original))
+    watch = asyncio.create_task(_tell_while_slow(client, execution.notebook.cells, index + 1, slow_line, limit)) \
+        if slow_line else None
+    try:
+        await client.async_execute_cell(cell, index)
+    finally:
+        cell.source = original  # the checks see the notebook as the learner wrote it
+        if watch is not None:
+            watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watch
+            assert slow_line is not None
+            slow_line.finished()
+
+
+async def _tell_while_slow(client: _GradingClient, cells: list[NotebookNode], position: int,
+                           slow_line: SlowCellLine | None, limit: float) -> None:
+    await asyncio.sleep(SLOW_AFTER)
+    where = cell_label(cells, position)
+    while slow_line is not None:
+        slow_line.running(where, client._cell_clock.elapsed(), limit)
+        await asyncio.sleep(1)
+
+
+def _without_installs(source: str) -> str:
+    """The cell with each package-install line replaced by `pass` (same indent, same line numbers):
+    grading must never change the learner's Python, and offline it would only hang."""
+    return _INSTALL.sub(lambda m: f"{m.group(1)}pass", source)
+
+
+def _install_note(cells: list[NotebookNode], position: int, source: str) -> str:
+    line = next(m.group(0).strip() for m in _INSTALL.finditer(source))
+    return (f"Grading skipped the line `{line}` in {cell_label(cells, position)}: grading never installs "
+            "packages into your Python. The course's own libraries are already installed; if you need "
+            "another one, install it once in a terminal with the course's environment active, and "
+            "delete this line from the notebook.")
 
 
 def _death_reason(kernel: RunningKernel) -> str:
@@ -186,7 +245,7 @@ def _collect(execution: Execution, replies: dict[int, dict[str, Any]], limits: L
         traceback = reply.get("traceback") or error_output.get("traceback", [])
         ename = str(reply.get("ename", "Error"))
         timed_out = ename == TIMEOUT_ENAME
-        evalue = str(reply.get("evalue", ""))
+        evalue = clean_message(str(reply.get("evalue", "")))
         if timed_out:
             ename, evalue = "TimeoutError", f"the cell ran longer than {limits.cell_timeout:g} seconds"
         elif ename == "MemoryError":
@@ -195,4 +254,5 @@ def _collect(execution: Execution, replies: dict[int, dict[str, Any]], limits: L
         execution.errors.append(CellError(
             cell=index + 1, ename=ename, evalue=evalue, line_cell=line_cell,
             line=line, line_number=line_number, timed_out=timed_out,
+            where=cell_label(cells, index + 1), line_where=cell_label(cells, line_cell),
         ))

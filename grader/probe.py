@@ -43,6 +43,8 @@ class KernelStopped(GraderSignal):
 class NotDefined(GraderSignal):
     """The notebook does not define a name the check needs."""
 
+    name: str = ""
+
 
 class LearnerException(Exception):
     """Base of the exceptions re-raised from the learner's code; `call` says what was called."""
@@ -70,6 +72,15 @@ def _mirror(raised: dict[str, Any], call: str) -> LearnerException:
 
 
 @dataclass(frozen=True)
+class Answer:
+    """One value a check got from the notebook: `greet('Ada')` returned it, or `total` holds it."""
+
+    kind: str  # "call" or "value"
+    name: str  # the function called, or the name read
+    value: Any
+
+
+@dataclass(frozen=True)
 class Cell:
     """One cell of the learner's notebook, as the checks see it."""
 
@@ -91,6 +102,12 @@ class NotebookHandle:
         self.exercise_dir = exercise_dir
         self.timeout = timeout
         self._client: BlockingKernelClient | None = None
+        self.begin_check()
+
+    def begin_check(self) -> None:
+        """Forget what the previous check asked: the report explains each check by its own answers."""
+        self.answers: list[Answer] = []
+        self.read_printed = False
 
     # -- what the notebook is and did -------------------------------------------------------
     @cached_property
@@ -105,6 +122,7 @@ class NotebookHandle:
 
     @property
     def printed(self) -> str:
+        self.read_printed = True  # a failing check that read it gets what was printed in its report
         return "".join(c.printed for c in self.cells)
 
     @property
@@ -118,7 +136,9 @@ class NotebookHandle:
 
     def value(self, name: str) -> Any:
         """The value of `name` in the notebook, as plain data."""
-        return self._ask({"op": "get", "name": name}, name)
+        found = self._ask({"op": "get", "name": name}, name)
+        self.answers.append(Answer("value", name, found))
+        return found
 
     def eval(self, expression: str) -> Any:
         """`expression` evaluated in the learner's kernel (trusted check code), as plain data."""
@@ -132,7 +152,9 @@ class NotebookHandle:
         """A callable for the notebook's function (or class) `name`."""
         found = self.value(name)
         if not isinstance(found, RemoteObject) or not found.is_callable:
-            raise AssertionError(f"`{name}` should be a function, but it is {repr_limited(found, 80)}")
+            from grader.shown_values import summarise
+
+            raise AssertionError(f"`{name}` should be a function, but it is {summarise(found, 80)}")
         return found
 
     def _ask(self, request: dict[str, Any], subject: str) -> Any:
@@ -140,8 +162,10 @@ class NotebookHandle:
         if "not_attempted" in reply:
             raise NotAttempted(reply["not_attempted"])
         if "undefined" in reply:
-            raise NotDefined(f"Your notebook does not define `{reply['undefined']}`. "
-                             "Check its spelling, and that its cell runs without an error.")
+            missing = NotDefined(f"Your notebook does not define `{reply['undefined']}`. "
+                                 "Check its spelling, and that its cell runs without an error.")
+            missing.name = str(reply["undefined"])
+            raise missing
         if "raised" in reply:
             raise _mirror(reply["raised"], subject)
         self.last_printed = reply.get("printed", "")
@@ -188,7 +212,7 @@ class NotebookHandle:
 
     def _stopped_message(self) -> str:
         cell = self._execution.stopped_at
-        where = f" at cell {cell}" if cell else ""
+        where = f" in {self._execution.stopped_where or f'cell {cell}'}" if cell else ""
         reason = self._execution.stop_reason or "Python stopped"
         return f"Your notebook stopped Python{where} ({reason}), so this could not be checked."
 
@@ -223,7 +247,9 @@ class RemoteObject:
         shown = ", ".join([*(repr_limited(a, 60) for a in args),
                            *(f"{k}={repr_limited(v, 60)}" for k, v in kwargs.items())])
         request = {"op": "call", "ref": self._id, **_encode_arguments(args, kwargs)}
-        return self._handle._ask(request, f"{self._name}({shown})")
+        returned = self._handle._ask(request, f"{self._name}({shown})")
+        self._handle.answers.append(Answer("call", self._name, returned))
+        return returned
 
     def __getattr__(self, attr: str) -> Any:
         if attr.startswith("_"):

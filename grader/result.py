@@ -47,6 +47,8 @@ class CheckResult:
     hint: str | None = None
     hidden: bool = False
     seconds: float = 0.0
+    explanation: str = ""  # what the difference means, in plain words (text, not a number; None...)
+    because_of_cell: int | None = None  # the cell whose error kept this check from passing
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,9 @@ class GradeResult:
     checks: tuple[CheckResult, ...]
     cell_errors: tuple[CellError, ...] = ()
     stopped_at: int | None = None
+    stopped_where: str = ""  # the cell that stopped Python, as the learner sees it
     stop_reason: str = ""
+    notes: tuple[str, ...] = ()  # what grading did differently (a %pip line skipped)
     out_of_time: bool = False
     next_hint: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
@@ -103,7 +107,9 @@ class GradeResult:
             "checks": [{**asdict(c), "outcome": str(c.outcome)} for c in self.checks],
             "cell_errors": [e.to_dict() for e in self.cell_errors],
             "stopped_at_cell": self.stopped_at,
+            "stopped_where": self.stopped_where,
             "stop_reason": self.stop_reason,
+            "notes": list(self.notes),
             "out_of_time": self.out_of_time,
             "next_hint": self.next_hint,
             "timings": self.timings,

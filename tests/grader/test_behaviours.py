@@ -129,7 +129,7 @@ def test_when_the_notebook_stops_python_then_checks_fail_saying_which_cell(exerc
     assert result.stopped_at == 2 and reason in result.stop_reason
     check = only_check(result)
     assert check.outcome is Outcome.FAILED
-    assert check.message.startswith("Your notebook stopped Python at cell 2")
+    assert check.message.startswith("Your notebook stopped Python in the cell `" + code.splitlines()[0] + "`")
 
 
 def test_when_a_cell_allocates_too_much_memory_then_memory_error_names_the_limit(exercise, tmp_path):
