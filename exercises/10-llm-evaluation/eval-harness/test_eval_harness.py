@@ -148,9 +148,12 @@ def test_evaluate_gives_none_for_a_metric_no_case_asks_for(nb):
     golden = [{"id": "Q1", "task": "label", "input": "Gift cards?", "exact": "other"},
               {"id": "Q2", "task": "label", "input": "Wrong size", "exact": "returns", "schema": False}]
     result = evaluate_on(nb, golden, {"Q1": "other", "Q2": "Returns"})
-    assert result["exact"] == pytest.approx(1.0), f"both labels are right, so exact should be 1.0; got {result['exact']!r}"
+    assert result["exact"] == pytest.approx(1.0), (
+        f"both labels are right, so exact should be 1.0; got {result['exact']!r}"
+    )
     assert result["contains"] is None, (
-        f"no case asks for contains, so its share should be None (there is nothing to measure); got {result['contains']!r}"
+        "no case asks for contains, so its share should be None (there is nothing to measure); "
+        f"got {result['contains']!r}"
     )
     assert result["schema"] is None, (
         f"no case asks for schema (Q2 has \"schema\": false), so it should be None; got {result['schema']!r}"
