@@ -32,11 +32,13 @@ def grade_batch(submissions: Path, out: Path, workers: int | None, scheduler: st
     from grader.batch.run import BatchOptions
     from grader.batch.run import grade_batch as run_batch
     from grader.kernel import default_parallel_gradings
+    from grader.platform_support import require_linux
 
     if workers and scheduler:
         raise click.UsageError("--workers is for this machine; with --scheduler the cluster's workers grade.")
     console = Console(stderr=True, highlight=False)
     with one_line_errors():
+        require_linux("course grade-batch")
         try:
             options = BatchOptions(submissions=submissions, out=out, course_root=course_root(),
                                    workers=workers or default_parallel_gradings(), scheduler=scheduler,

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 from grader.batch.jobs import ERROR, JobOutcome
+from grader.batch.lock import AlreadyLocked, exclusive_lock
 from grader.errors import UngradableInput
 from grader.formats import write_atomically
 
@@ -26,10 +26,10 @@ class ResultsStore:
     def locked(self) -> Iterator[None]:
         """Hold the folder for this batch; the lock goes with the process, even after kill -9."""
         self.out.mkdir(parents=True, exist_ok=True)
-        with open(self.out / ".grade-batch.lock", "w") as lock:
+        with ExitStack() as held:
             try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
+                held.enter_context(exclusive_lock(self.out / ".grade-batch.lock"))
+            except AlreadyLocked:
                 raise UngradableInput(f"Another grade-batch is writing to {self.out}: wait for it to finish.") from None
             yield
 

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from grader.instructor.common import course_root, one_line_errors
 from grader.instructor.integrity import check_course
+from grader.platform_support import require_linux
 
 
 @click.command("check")
@@ -22,6 +23,7 @@ def check(workers: int | None, only: str | None) -> None:
     console = Console(highlight=False, soft_wrap=True)
     started = time.perf_counter()
     with one_line_errors():
+        require_linux("course check")
         root = course_root()
         with console.status("Grading every solution and starter..."):
             reports, modules = check_course(root, workers, only)

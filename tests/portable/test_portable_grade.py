@@ -102,3 +102,12 @@ def test_when_posix_is_taken_away_then_the_grader_cannot_import_it_but_its_learn
     done = subprocess.run([sys.executable, "-c", code], env={**os.environ, **PORTABLE_ENV}, cwd=REPO,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_when_posix_is_taken_away_then_instructor_commands_needing_linux_say_so_in_one_line(tmp_path):
+    for command in (["check"], ["grade-batch", str(tmp_path), "--out", str(tmp_path / "out")]):
+        done = subprocess.run([sys.executable, "-m", "grader.course_cli", *command], env={**os.environ, **PORTABLE_ENV},
+                              cwd=REPO, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2
+        assert done.stderr.startswith(f"course: `course {command[0]}` needs Linux"), done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
