@@ -409,23 +409,22 @@ def _call_a_tool(user: str, tools: list[dict[str, Any]], forced: Any, messages: 
         matched = words & _content_words(f"{function['name'].replace('_', ' ')} {function.get('description', '')}")
         mentioned = min((lowered.find(w) for w in matched if lowered.find(w) >= 0), default=len(user))
         scored.append((len(matched), mentioned, function))
+    best = max(score for score, _, _ in scored)
     if isinstance(forced, dict) and not called:
         chosen = [f for _, _, f in scored if f["name"] == forced.get("function", {}).get("name")]
         function = chosen[0] if chosen else scored[0][2]
-    else:
-        best = max(score for score, _, _ in scored)
-        if best == 0 and not (forced == "required" and not called):
+    elif not called:  # the first step: the best match (the first tool when "required" and none matches)
+        if best == 0 and forced != "required":
             return None
+        function = next(f for score, _, f in scored if score == best)
+    else:  # a later step: the next tool the request mentions that has not been called yet
         candidates = [(where, f) for score, where, f in scored
                       if score >= max(1, best / 2) and f["name"] not in called]
-        if called or best == 0:
-            if not candidates:
-                return None
-            function = min(candidates, key=lambda pair: pair[0])[1] if called else scored[0][2]
-        else:
-            function = next(f for score, _, f in scored if score == best)
+        if not candidates:
+            return None
+        function = min(candidates, key=lambda pair: pair[0])[1]
     arguments, missing = _arguments(user, function.get("parameters") or {}, known)
-    if missing:
+    if missing and not (forced == "required" or isinstance(forced, dict)):  # forced: it must call, as a provider's
         return f"I can look that up with {function['name']}, but I need the {missing} first.", None
     return None, [_tool_call(function["name"], arguments)]
 
@@ -437,8 +436,9 @@ def _arguments(user: str, schema: dict[str, Any], known: dict[str, Any]) -> tupl
     numbers = re.findall(r"(?<![\w-])\d+(?:\.\d+)?(?![\w-])", user)
     for name, spec in (schema.get("properties") or {}).items():
         kind = spec.get("type")
-        value: Any = next((v for k, v in known.items() if k == name.lower() or k.endswith("_" + name.lower())),
-                          None)
+        wanted = name.lower()
+        value: Any = next((v for k, v in known.items()
+                           if k == wanted or k.endswith("_" + wanted) or wanted.endswith("_" + k)), None)
         if value is not None:
             pass
         elif spec.get("enum"):

@@ -340,3 +340,14 @@ def test_when_compared_with_scikit_learn_then_the_lsa_is_the_same_computation():
     theirs = normalize(lsa.transform(texts))
     ours = np.array(_llm_embeddings.embed(texts))
     assert np.allclose(theirs @ theirs.T, ours @ ours.T, atol=1e-4)  # the same angles between texts
+
+
+def test_when_tool_choice_is_required_or_none_then_it_is_obeyed(client):
+    unrelated = "Tell me a joke about the weather"
+    assert not ask(client, unrelated, tools=TOOLS).choices[0].message.tool_calls
+    forced = ask(client, unrelated + " A-9", tools=TOOLS, tool_choice="required").choices[0].message
+    assert forced.tool_calls[0].function.name == "get_order"
+    named = ask(client, "Look up order A-9", tools=TOOLS,
+                tool_choice={"type": "function", "function": {"name": "send_email"}}).choices[0].message
+    assert named.tool_calls[0].function.name == "send_email"  # forced, even without the email to send to
+    assert not ask(client, "Look up order A-9", tools=TOOLS, tool_choice="none").choices[0].message.tool_calls
