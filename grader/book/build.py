@@ -38,10 +38,13 @@ class BookBuild:
     log: str  # jupyter-book's output of the HTML build (says what was re-read)
 
 
-def build_book(course_root: Path, out: Path, pdf: bool = False) -> BookBuild:
-    """Build the HTML book under `out`; with `pdf`, the LaTeX sources and, where TeX exists, the PDF."""
+def build_book(course_root: Path, out: Path, pdf: bool = False, execute: bool = True) -> BookBuild:
+    """Build the HTML book under `out`; with `pdf`, the LaTeX sources and, where TeX exists, the PDF.
+
+    `execute=False` leaves lessons as they are stored (without outputs): a quick build for checking
+    the book's structure, not one to publish."""
     source = write_book_source(course_root, out / "src", course_root / ".cache" / "book-jupyter-cache",
-                               "katex/loader.js")
+                               "katex/loader.js", execute)
     log = _run_builder(source, out, "html")
     html = out / "_build" / "html"
     if not pdf:

@@ -46,11 +46,11 @@ def _exercise_page(exercise: Exercise, course_root: Path) -> str:
             "not and why. Stuck? Open the hints one at a time.\n" + hints)
 
 
-def write_book_source(course_root: Path, target: Path, cache: Path, math_loader: str) -> Path:
+def write_book_source(course_root: Path, target: Path, cache: Path, math_loader: str, execute: bool = True) -> Path:
     """Write the book's sources into `target`, touching only files that changed, so that Sphinx
-    rebuilds only what changed; lessons execute with a cache kept in `cache`."""
+    rebuilds only what changed; lessons execute with a cache kept in `cache` (unless not `execute`)."""
     with tempfile.TemporaryDirectory() as staging:
-        _write(course_root, Path(staging), cache, math_loader)
+        _write(course_root, Path(staging), cache, math_loader, execute)
         _sync_tree(Path(staging), target)
     return target
 
@@ -68,7 +68,7 @@ def _sync_tree(source: Path, target: Path) -> None:
             shutil.copyfile(new, old)
 
 
-def _write(course_root: Path, out: Path, cache: Path, math_loader: str) -> None:
+def _write(course_root: Path, out: Path, cache: Path, math_loader: str, execute: bool) -> None:
     exercises: dict[str, list[Exercise]] = {}
     for exercise in all_exercises(course_root):
         exercises.setdefault(exercise.module, []).append(exercise)
@@ -102,18 +102,18 @@ def _write(course_root: Path, out: Path, cache: Path, math_loader: str) -> None:
     (out / "intro.md").write_text("\n".join(intro) + "\n")
     toc = {"format": "jb-book", "root": "intro", "parts": parts}
     (out / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
-    (out / "_config.yml").write_text(yaml.safe_dump(_config(cache, math_loader), sort_keys=False))
+    (out / "_config.yml").write_text(yaml.safe_dump(_config(cache, math_loader, execute), sort_keys=False))
     static = out / "_static" / "katex"
     shutil.copytree(course_root / "docs" / "assets" / "vendor" / "katex", static)
     (static / "loader.js").write_text(KATEX_LOADER)
 
 
-def _config(cache: Path, math_loader: str) -> dict[str, object]:
+def _config(cache: Path, math_loader: str, execute: bool) -> dict[str, object]:
     return {
         "title": TITLE,
         "author": "The course team",
         "only_build_toc_files": True,
-        "execute": {"execute_notebooks": "cache", "cache": str(cache), "timeout": 120,
+        "execute": {"execute_notebooks": "cache" if execute else "off", "cache": str(cache), "timeout": 120,
                     "exclude_patterns": ["*-starter.ipynb"]},
         "latex": {"latex_documents": {"targetname": "course.tex"}},
         "launch_buttons": {"notebook_interface": "classic", "binderhub_url": "", "jupyterhub_url": "",

@@ -19,8 +19,10 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BookBuild]:
+    """The whole course's book, its lessons not executed: that the lessons run in the book is proven on
+    one module by tests/course/test_instructor.py's publish test, and for every lesson by the site build."""
     out = tmp_path_factory.mktemp("book")
-    return out, build_book(REPO, out)
+    return out, build_book(REPO, out, execute=False)
 
 
 def _toc_files(toc: dict) -> set[str]:
@@ -90,5 +92,5 @@ def test_the_book_opens_from_disk_with_nothing_from_the_web(book):
 
 def test_a_second_build_with_no_change_rereads_nothing(book):
     out, _ = book
-    again = build_book(REPO, out)
+    again = build_book(REPO, out, execute=False)
     assert "0 added, 0 changed, 0 removed" in again.log
