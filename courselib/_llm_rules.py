@@ -273,7 +273,8 @@ def _judge(prompt: str) -> str | None:
     """When the prompt shows "Answer A:" and "Answer B:" (each at the start of a line), the letter of
     the one it prefers: the longer one when one is more than 20% longer in words, otherwise the one
     shown first. That is all it looks at: a deliberate position and length bias, the two biases
-    measured in LLM judges, for lessons to measure and correct."""
+    measured in LLM judges, for lessons to measure and correct. The first answer runs to the second's
+    mark; the second to the first blank line after it (or the end), so instructions may follow."""
     marks = list(_ANSWER_MARK.finditer(prompt))
     letters = [m.group(1).upper().replace("1", "A").replace("2", "B") for m in marks]
     if sorted(letters) != ["A", "B"]:
