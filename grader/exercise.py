@@ -170,7 +170,8 @@ def find_exercise_by_id(exercise_id: str, course_root: Path | None, commands: Se
     if exercise_id in ids:
         return load_exercise(ids[exercise_id])
     command = difflib.get_close_matches(exercise_id, commands, n=1, cutoff=0.7)
-    if command:  # `grade lsit`: a misspelt command, not an exercise
+    if command and _likeness(exercise_id, command[0]) > max((_likeness(exercise_id, i) for i in ids), default=0):
+        # `grade lsit`: a misspelt command, not an exercise (but `resipe` is the exercise recipe)
         raise UngradableInput(f"There is no command or exercise '{exercise_id}'. "
                               f"Did you mean the command `grade {command[0]}`?")
     close = difflib.get_close_matches(exercise_id, ids, n=3, cutoff=0.5)
@@ -186,6 +187,10 @@ def find_exercise_by_id(exercise_id: str, course_root: Path | None, commands: Se
         f"There is no exercise '{exercise_id}' and no path of that name. "
         "Run `grade list` to see every exercise."
     )
+
+
+def _likeness(typed: str, known: str) -> float:
+    return difflib.SequenceMatcher(None, typed, known).ratio()
 
 
 def exercise_folder_around(path: Path) -> Path | None:

@@ -142,6 +142,7 @@ def test_when_reset_in_a_git_clone_without_solutions_then_git_gives_the_starter(
 
 # -- 3 and 12. the fallback command, misspelt commands, the zip itself -----------------------------
 
+@pytest.mark.portable
 def test_when_python_m_grader_is_run_then_it_answers_as_grade_does(zip_course: Path):
     env = {**os.environ, "COURSE_ROOT": "", "NO_COLOR": "1", "COLUMNS": "200"}
     # from the course folder, `python -m grader` runs the course's own copy of the grader
@@ -159,6 +160,8 @@ def test_when_a_command_is_misspelt_then_the_command_is_suggested_not_an_exercis
     assert done.returncode == 2
     assert done.stderr.strip() == ("grade: There is no command or exercise 'lsit'. "
                                    "Did you mean the command `grade list`?")
+    near_both = grade_here("resipe", cwd=zip_course / "exercises")  # close to `reset`, closer to recipe
+    assert near_both.returncode == 2 and "Did you mean 'recipe'" in near_both.stderr
 
 
 def test_when_the_course_zip_is_extracted_then_it_is_one_folder_with_what_pip_and_reset_need(
