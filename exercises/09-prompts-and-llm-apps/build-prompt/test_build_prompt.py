@@ -2,12 +2,12 @@
 
 The checks keep their own copy of the notebook's SYSTEM_PROMPT and render_user_message, compute the
 expected messages with a reference build_prompt, and measure every prompt with the course model's
-own counter, count_message_tokens.
+own counter, courselib.llm.count_message_tokens. build_prompt is a pure function: no check talks to a model.
 """
 
 import pytest
 
-from courselib.local_llm import count_message_tokens
+from courselib.llm import count_message_tokens
 from grader import LearnerError, points
 
 SYSTEM_PROMPT = ("You answer questions from customers of Lumen & Co, an online homeware shop. "
@@ -40,7 +40,7 @@ def cost(question, chosen):
 def reference(question, snippets, budget):
     chosen = []
     for snippet in snippets:
-        if cost(question, chosen + [snippet]) > budget:
+        if cost(question, [*chosen, snippet]) > budget:
             break
         chosen.append(snippet)
     return messages_with(question, chosen)

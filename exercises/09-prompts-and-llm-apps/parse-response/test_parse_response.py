@@ -1,34 +1,46 @@
-"""Checks for parse-response: a model's reply becomes a validated ticket, or a ValueError.
+"""Checks for parse-response: a model's answer becomes a validated ticket, or a ValueError; triage asks again.
 
-Some replies are written here by hand; others are produced by the course's local model
-(courselib.local_llm.chat), exactly as the learner's notebook gets them.
+parse_response is checked on answers written here by hand. triage is checked against a practice server
+(courselib's LocalLLMServer) that each check starts in the grader's process, scripted with the answers
+"the model" gives; the learner's triage gets a client made in their kernel from COURSE_LLM_BASE_URL and
+COURSE_LLM_API_KEY. The checks judge what triage sent (the server's log) and what it did with the answers,
+never the stand-in's own wording.
 """
+
+import json
+from contextlib import contextmanager
 
 import pytest
 
-from courselib.local_llm import chat
+from courselib.local_llm import MODEL_NAME, LocalLLMServer
 from grader import LearnerError, points
 
-SYSTEM = """You sort customer support tickets for Lumen & Co, an online homeware shop.
-Categories: billing, delivery, account, returns, other.
-Answer in JSON like this example: {"category": "delivery", "urgent": false, "summary": "Parcel is late"}"""
+VALID = '{"category": "returns", "urgent": false, "summary": "Chipped bowl"}'
+VALID_FIELDS = {"category": "returns", "urgent": False, "summary": "Chipped bowl"}
+TICKET = "One bowl of the set I received is chipped. Can I get a new one?"
 
 
-def model_reply(ticket, **options):
-    """What the course's local model answers for this ticket."""
-    messages = [{"role": "system", "content": SYSTEM},
-                {"role": "user", "content": f'Ticket: """{ticket}"""'}]
-    return chat(messages, **options)["choices"][0]["message"]["content"]
+@contextmanager
+def scripted_model(nb, replies):
+    """A practice model that answers `replies` in order; yields it and a client for it in the kernel."""
+    with LocalLLMServer(replies=replies) as server:
+        settings = {"COURSE_LLM_BASE_URL": server.base_url, "COURSE_LLM_API_KEY": server.api_key,
+                    "COURSE_LLM_MODEL": MODEL_NAME}  # a real model the learner set up must not be asked
+        nb.run(f"import os\nos.environ.update({settings!r})\n"
+               "from courselib.llm import get_client as _course_get_client\n"
+               "_course_check_client = _course_get_client(timeout=20, max_retries=2)  # the SDK's default retries")
+        yield server, nb.value("_course_check_client")
 
 
 def parse(nb, text):
-    """Call the learner's parse_response on a good reply; an error it raises becomes a clear failure."""
+    """Call the learner's parse_response on a valid answer; an error it raises becomes a clear failure."""
     parse_response = nb.function("parse_response")
     try:
         return parse_response(text)
     except LearnerError as error:
         where = f" at the line `{error.line}`" if error.line else ""
-        pytest.fail(f"parse_response raised {type(error).__name__}{where}: {error}, but this reply is "
+        first_line = str(error).splitlines()[0] if str(error) else ""
+        pytest.fail(f"parse_response raised {type(error).__name__}{where}: {first_line}, but this answer is "
                     f"valid and should be accepted: {text!r}")
 
 
@@ -41,77 +53,79 @@ def expect_value_error(nb, text, why):
         return
     except LearnerError as error:
         pytest.fail(f"for {why} ({text!r}) parse_response should raise ValueError; it raised "
-                    f"{type(error).__name__}: {error}. Check for this case first and raise ValueError "
-                    "with a message that says what is wrong.")
+                    f"{type(error).__name__}: {error}. Let Ticket.model_validate_json check it: its "
+                    "ValidationError is a ValueError.")
     pytest.fail(f"for {why} ({text!r}) parse_response should raise ValueError; it returned {got!r}")
 
 
-@points(2, hint="json.loads(text) turns the reply into a dict; return its three fields.")
-def test_reads_a_clean_reply(nb):
-    """reads a reply that is just the JSON object, with spaces or a line break around it"""
-    expected = {"category": "billing", "urgent": True, "summary": "Charged twice"}
-    for text in ('{"category": "billing", "urgent": true, "summary": "Charged twice"}',
-                 '\n  {"category": "billing", "urgent": true, "summary": "Charged twice"}\n'):
-        assert parse(nb, text) == expected, (
-            f"for the reply {text!r} parse_response should return {expected}"
-        )
-    reply = model_reply("My parcel is late and the tracking link does not work.",
-                        response_format={"type": "json_object"})
-    got = parse(nb, reply)
-    assert got == {"category": "delivery", "urgent": False,
-                   "summary": "My parcel is late and the tracking link does not work."}, (
-        f"for the model's reply {reply!r} parse_response should return the same three fields as a dict"
+def run_triage(nb, client, **options):
+    """The learner's triage on TICKET; an error it raises becomes a failure that says so."""
+    triage = nb.function("triage")
+    try:
+        return triage(client, TICKET, **options)
+    except LearnerError as error:
+        where = f" at the line `{error.line}`" if error.line else ""
+        pytest.fail(f"triage raised {type(error).__name__}{where}: {str(error)[:200]}")
+
+
+@points(2, hint="Ticket.model_validate_json(text).model_dump() turns a valid answer into the dict.")
+def test_reads_a_valid_answer(nb):
+    """reads valid answers, with spaces or line breaks around them, into the three fields"""
+    cases = [
+        ('{"category": "billing", "urgent": true, "summary": "Charged twice"}',
+         {"category": "billing", "urgent": True, "summary": "Charged twice"}),
+        ('\n  {"summary": "Gift card question", "category": "other", "urgent": false}\n',
+         {"category": "other", "urgent": False, "summary": "Gift card question"}),
+        (VALID, VALID_FIELDS),
+    ]
+    for text, expected in cases:
+        got = parse(nb, text)
+        assert got == expected, f"for the answer {text!r} parse_response should return {expected}; it returned {got!r}"
+
+
+@points(1, hint="Return a new dict with only the three fields: model_dump() of a Ticket does that.")
+def test_drops_keys_it_does_not_know(nb):
+    """returns exactly category, urgent and summary, dropping any other keys"""
+    text = '{"category": "delivery", "urgent": true, "summary": "Needs it today", "confidence": 0.9, "lang": "en"}'
+    got = parse(nb, text)
+    assert got == {"category": "delivery", "urgent": True, "summary": "Needs it today"}, (
+        f"the answer has two extra keys (confidence, lang); parse_response should return only category, urgent "
+        f"and summary, not {got!r}"
     )
 
 
-@points(2, hint="If the text contains ```, take text.split('```')[1], then drop a leading 'json'.")
-def test_reads_a_reply_inside_a_code_fence(nb):
-    """reads the JSON inside a ```json code fence, even with a sentence before it"""
-    reply = model_reply("I was charged twice for my order.")  # no JSON mode: a chatty, fenced answer
-    assert reply.startswith("Sure!") and "```json" in reply, "the course model should answer with a fence"
-    assert parse(nb, reply) == {"category": "billing", "urgent": False,
-                                "summary": "I was charged twice for my order."}, (
-        f"the model's reply has a sentence, then the JSON inside a ```json fence: {reply!r}. "
-        "parse_response should return the fields of the JSON inside the fence"
-    )
-    plain_fence = '```\n{"category": "other", "urgent": false, "summary": "Gift cards"}\n```'
-    assert parse(nb, plain_fence) == {"category": "other", "urgent": False, "summary": "Gift cards"}, (
-        "a fence without the word json after it (``` alone) should work too"
-    )
+@points(1, hint="Text that is not JSON must end in a ValueError: model_validate_json raises one.")
+def test_refuses_text_that_is_not_json(nb):
+    """refuses chatter, an empty answer and an answer cut off half-way, with ValueError"""
+    expect_value_error(nb, "Sure! The category is billing.", "an answer with no JSON in it")
+    expect_value_error(nb, "", "an empty answer")
+    expect_value_error(nb, '{"category": "billing", "urgent": tr', "an answer cut off by max_tokens")
 
 
-@points(1, hint="json.JSONDecodeError is already a ValueError; make sure nothing turns it into something else.")
-def test_rejects_text_that_is_not_json(nb):
-    """refuses chatter, an empty reply and a reply cut off half-way, with ValueError"""
-    cut_off = model_reply("I was charged twice.", response_format={"type": "json_object"}, max_tokens=10)
-    expect_value_error(nb, "Sure! The category is billing.", "a reply with no JSON in it")
-    expect_value_error(nb, "", "an empty reply")
-    expect_value_error(nb, cut_off, "a reply cut off by max_tokens")
-
-
-@points(1, hint="After json.loads, check isinstance(data, dict) before reading any key.")
-def test_rejects_json_that_is_not_an_object(nb):
-    """refuses JSON that is a list, a string or null, with ValueError"""
+@points(1, hint="A Ticket must be a JSON object: a list, a string or null is refused.")
+def test_refuses_json_that_is_not_an_object(nb):
+    """refuses JSON that is a list, a string, a number or null, with ValueError"""
     expect_value_error(nb, '["billing", true, "Charged twice"]', "a JSON list instead of an object")
     expect_value_error(nb, '"billing"', "a JSON string instead of an object")
+    expect_value_error(nb, "42", "a JSON number instead of an object")
     expect_value_error(nb, "null", "JSON null instead of an object")
 
 
-@points(1, hint="Check `key in data` for each of the three keys before using them, and raise ValueError.")
-def test_rejects_a_missing_field(nb):
+@points(1, hint="Give the three fields no default values, so that each one is required.")
+def test_refuses_a_missing_field(nb):
     """refuses an answer that lacks category, urgent or summary, with ValueError"""
-    full = {"category": "billing", "urgent": True, "summary": "Charged twice"}
+    full = {"category": "account", "urgent": False, "summary": "Locked out"}
     for missing in full:
         partial = {key: value for key, value in full.items() if key != missing}
-        text = str(partial).replace("'", '"').replace("True", "true")
-        expect_value_error(nb, text, f"an answer with no {missing!r}")
+        expect_value_error(nb, json.dumps(partial), f"an answer with no {missing!r}")
 
 
-@points(2, hint="category in CATEGORIES; isinstance(urgent, bool); isinstance(summary, str) and summary.strip().")
-def test_rejects_values_of_the_wrong_kind(nb):
-    """refuses an unknown category, an urgent flag that is not true/false, and an empty summary"""
+@points(2, hint="Literal[...] for category, strict mode for urgent, Field(pattern=r'\\S') for summary.")
+def test_refuses_values_of_the_wrong_kind(nb):
+    """refuses an unknown category, an urgent that is not true/false, and a summary that is blank or not text"""
     cases = [
         ('{"category": "shipping", "urgent": false, "summary": "Late"}', "a category not in CATEGORIES"),
+        ('{"category": "Billing", "urgent": false, "summary": "Late"}', "a category with a capital letter"),
         ('{"category": "billing", "urgent": "yes", "summary": "Late"}', 'urgent given as the text "yes"'),
         ('{"category": "billing", "urgent": "false", "summary": "Late"}', 'urgent given as the text "false"'),
         ('{"category": "billing", "urgent": 1, "summary": "Late"}', "urgent given as the number 1"),
@@ -122,12 +136,99 @@ def test_rejects_values_of_the_wrong_kind(nb):
         expect_value_error(nb, text, why)
 
 
-@points(1, hint="Build and return a new dict with only the three keys.")
-def test_returns_only_the_three_fields(nb):
-    """returns exactly category, urgent and summary, dropping any other keys"""
-    text = '{"category": "returns", "urgent": false, "summary": "Cracked shade", "confidence": 0.9}'
-    got = parse(nb, text)
-    assert got == {"category": "returns", "urgent": False, "summary": "Cracked shade"}, (
-        "the reply has an extra key, confidence; parse_response should return only category, "
-        "urgent and summary"
+@points(1, hint="client.chat.completions.create(..., response_format={'type': 'json_object'}), then parse_response.")
+def test_triage_returns_a_valid_first_answer(nb):
+    """triage asks once, in JSON mode, and returns the fields of a valid answer"""
+    with scripted_model(nb, [VALID]) as (server, client):
+        got = run_triage(nb, client)
+        sent = list(server.requests)
+    assert got == VALID_FIELDS, (
+        f"the model's answer was valid ({VALID}); triage should return {VALID_FIELDS}, not {got!r}"
+    )
+    assert len(sent) == 1, f"the first answer was valid, so triage should ask once; it sent {len(sent)} requests"
+    kind = (sent[0].get("response_format") or {}).get("type")
+    assert kind in ("json_object", "json_schema"), (
+        "ask the API for JSON, not only the prompt: response_format={'type': 'json_object'} "
+        f"(yours: {sent[0].get('response_format')!r})"
+    )
+
+
+@points(1, hint="Loop over the attempts; on a ValueError from parse_response, go round again.")
+def test_triage_asks_again_after_an_invalid_answer(nb):
+    """after chatter and a made-up category, triage asks again and returns the third, valid answer"""
+    replies = ["Sure! This ticket is about returns.",
+               '{"category": "breakage", "urgent": false, "summary": "Chipped bowl"}', VALID]
+    with scripted_model(nb, replies) as (server, client):
+        got = run_triage(nb, client)
+        sent = list(server.requests)
+    assert len(sent) == 3, (
+        f"the first two answers were invalid and the third valid, so triage should send 3 requests; it sent {len(sent)}"
+    )
+    assert got == VALID_FIELDS, f"the third answer was valid; triage should return {VALID_FIELDS}, not {got!r}"
+
+
+@points(1, hint="Add the bad answer as an assistant message and the error as a user message before asking again.")
+def test_the_retry_says_what_was_wrong(nb):
+    """each new attempt adds the invalid answer and what was wrong to the conversation"""
+    bad = '{"category": "broken", "urgent": false, "summary": "Chipped bowl"}'
+    with scripted_model(nb, [bad, VALID]) as (server, client):
+        run_triage(nb, client)
+        sent = list(server.requests)
+    assert len(sent) == 2, f"one invalid answer, then a valid one: triage should send 2 requests; it sent {len(sent)}"
+    first, second = sent[0].get("messages", []), sent[1].get("messages", [])
+    assert second != first, (
+        "the second request was the same as the first; at temperature 0 a model tends to give the same invalid "
+        "answer again. Add the answer and what was wrong to the conversation before asking again"
+    )
+    assert any(m.get("role") == "assistant" and m.get("content") == bad for m in second), (
+        "the second request should include the invalid answer as an assistant message, so the model sees what "
+        "it said"
+    )
+    assert second[-1].get("role") == "user", (
+        "the second request should end with a user message that says what was wrong"
+    )
+
+
+@points(1, hint="After the loop, raise ValueError: never return None or a guess.")
+def test_triage_gives_up_after_max_attempts(nb):
+    """after max_attempts invalid answers triage raises ValueError, having asked exactly that many times"""
+    triage = nb.function("triage")
+    for max_attempts in (2, 3):
+        with scripted_model(nb, ["not JSON"] * 4) as (server, client):
+            try:
+                got = triage(client, TICKET, max_attempts=max_attempts)
+            except ValueError:
+                got = "raised"
+            except LearnerError as error:
+                pytest.fail(f"after {max_attempts} invalid answers triage should raise ValueError; it raised "
+                            f"{type(error).__name__}: {error}")
+            sent = len(server.requests)
+        if got != "raised":
+            pytest.fail(f"every answer was invalid, so with max_attempts={max_attempts} triage should raise "
+                        f"ValueError; it returned {got!r} instead")
+        assert sent == max_attempts, (
+            f"with max_attempts={max_attempts} triage should ask exactly {max_attempts} times; it asked {sent}"
+        )
+
+
+@points(1, hint="Catch only ValueError around parse_response; never wrap the API call in except Exception.")
+def test_a_rate_limit_is_not_an_invalid_answer(nb):
+    """a rate limit the SDK could not retry away reaches the caller as RateLimitError, not as another attempt"""
+    triage = nb.function("triage")
+    with scripted_model(nb, [{"error": 429, "retry_after": 0}] * 3) as (server, client):  # the SDK tries 3 times
+        try:
+            got = triage(client, TICKET)
+        except LearnerError as error:
+            got = error
+        sent = len(server.requests)
+    if not isinstance(got, LearnerError):
+        pytest.fail("the model answered 429 (too many requests) to every try of the SDK, so triage should let the "
+                    f"SDK's RateLimitError through; it returned {got!r} instead. A rate limit is not an invalid "
+                    "answer, and asking again at once makes it worse")
+    assert type(got).__name__ == "RateLimitError", (
+        "the model answered 429 (too many requests) to every try of the SDK; triage should let the SDK's "
+        f"RateLimitError through, but it raised {type(got).__name__}: {str(got)[:120]}"
+    )
+    assert sent == 3, (
+        f"the SDK itself tries 3 times; triage should add no attempts of its own, but {sent} requests were sent"
     )
