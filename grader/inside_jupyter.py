@@ -89,7 +89,21 @@ def _notebook_path(cwd: Path) -> Path | None:
             if candidate.suffix == ".ipynb" and candidate.is_file():
                 return candidate
     here = [p for p in cwd.glob("*.ipynb") if ".bak-" not in p.name]
+    if len(here) > 1:  # a notebook renamed since its kernel started: the one holding this very cell
+        here = [p for p in here if _holds_current_cell(p)]
     return here[0] if len(here) == 1 else None
+
+
+def _holds_current_cell(notebook: Path) -> bool:
+    shell = _shell()
+    if shell is None:
+        return False
+    current = shell.history_manager.input_hist_raw[-1].strip()
+    try:
+        cells = json.loads(notebook.read_bytes()).get("cells", [])
+        return any("".join(c.get("source", "")).strip() == current for c in cells if isinstance(c, dict))
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _session_name() -> str | None:

@@ -221,8 +221,9 @@ def _run_in_kernel(nb: nbformat.NotebookNode, folder: Path) -> str:
     return "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in nb.cells[-1].outputs)
 
 
+@pytest.mark.parametrize("session", ["told", "renamed since"])
 def test_when_check_runs_in_a_copy_among_other_notebooks_then_it_judges_that_copy(
-        zip_course: Path, monkeypatch: pytest.MonkeyPatch):
+        zip_course: Path, monkeypatch: pytest.MonkeyPatch, session: str):
     folder = zip_course / GREETING
     write_nb(["x = 1"], folder / "Untitled.ipynb")
     nb = _solved(folder / "greeting.ipynb")
@@ -231,7 +232,8 @@ def test_when_check_runs_in_a_copy_among_other_notebooks_then_it_judges_that_cop
     nb.cells.append(nbformat.v4.new_code_cell("from grader import check\nprint(repr(check()))"))
     copy = folder / "greeting-Copy1.ipynb"
     nbformat.write(nb, copy)
-    monkeypatch.setenv("JPY_SESSION_NAME", str(copy))  # what Jupyter tells a notebook's kernel
+    # what Jupyter tells a notebook's kernel: its path when the kernel started, stale after a rename
+    monkeypatch.setenv("JPY_SESSION_NAME", str(copy if session == "told" else folder / "Untitled1.ipynb"))
 
     shown = _run_in_kernel(nb, folder)
 
