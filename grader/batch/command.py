@@ -21,8 +21,10 @@ EXIT_INTERRUPTED = 130
 @click.option("--extra-checks", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Hidden checks: FOLDER/EXERCISE-ID/test_*.py, or FOLDER/test_*.py for every exercise.")
 @click.option("--gradescope", is_flag=True, help="Also write a Gradescope results.json per notebook.")
+@click.option("--unsandboxed", is_flag=True,
+              help="Grade even where notebooks cannot be sandboxed (they run with your permissions).")
 def grade_batch(submissions: Path, out: Path, workers: int | None, scheduler: str | None,
-                extra_checks: Path | None, gradescope: bool) -> None:
+                extra_checks: Path | None, gradescope: bool, unsandboxed: bool) -> None:
     """Grade every notebook in SUBMISSIONS: a folder of learner folders, a zip, or a Gradescope export.
 
     Rerunning the same command grades only what is new or changed.
@@ -36,13 +38,14 @@ def grade_batch(submissions: Path, out: Path, workers: int | None, scheduler: st
 
     if workers and scheduler:
         raise click.UsageError("--workers is for this machine; with --scheduler the cluster's workers grade.")
+    _refuse_unsandboxed(unsandboxed or bool(scheduler))  # a cluster's workers each decide for themselves
     console = Console(stderr=True, highlight=False)
     with one_line_errors():
         require_linux("course grade-batch")
         try:
             options = BatchOptions(submissions=submissions, out=out, course_root=course_root(),
                                    workers=workers or default_parallel_gradings(), scheduler=scheduler,
-                                   extra_checks=extra_checks, gradescope=gradescope)
+                                   extra_checks=extra_checks, gradescope=gradescope, unsandboxed=unsandboxed)
             report = run_batch(options, console)
         except KeyboardInterrupt:  # before the generic handler: results already written are kept
             click.echo("\ncourse: stopped. Every result written so far is kept: run the same command "
@@ -53,3 +56,11 @@ def grade_batch(submissions: Path, out: Path, workers: int | None, scheduler: st
     if report.errors:
         click.secho(f"{report.errors} notebooks hit a grader error; rerun to try them again.", fg="red", err=True)
         sys.exit(3)
+
+
+def _refuse_unsandboxed(allowed: bool) -> None:
+    from grader.sandbox import UNSANDBOXED, sandbox_status
+
+    if sandbox_status() == UNSANDBOXED and not allowed:
+        raise click.UsageError("this machine cannot sandbox the notebooks it grades, so a submission could "
+                               "read or change your files; pass --unsandboxed to grade anyway.")

@@ -46,6 +46,7 @@ class GradingJob:
     extra_checks: tuple[tuple[str, str], ...] = ()
     gradescope: bool = False
     time_limit: float = 600.0  # a whole grading, far beyond the exercise's own limits
+    unsandboxed: bool = False  # the instructor allows grading where kernels cannot be sandboxed
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ def _grade(job: GradingJob, zygote: str | None) -> tuple[dict[str, Any], str]:
     from grader.engine import grade_notebook
     from grader.formats import to_gradescope
 
+    _refuse_unsandboxed(job)
     exercise = _exercise_here(job)
     with tempfile.TemporaryDirectory(prefix="grade-batch-") as tmp:
         notebook = Path(tmp) / Path(job.notebook_name).name
@@ -109,6 +111,15 @@ def _grade(job: GradingJob, zygote: str | None) -> tuple[dict[str, Any], str]:
     record = result.to_dict()
     record["notebook"] = job.source
     return record, to_gradescope(result)
+
+
+def _refuse_unsandboxed(job: GradingJob) -> None:
+    """On a machine (a Dask worker too) that cannot sandbox kernels, grade only if the instructor said so."""
+    from grader.sandbox import UNSANDBOXED, sandbox_status
+
+    if sandbox_status() == UNSANDBOXED and not job.unsandboxed:
+        raise GraderError(f"{socket.gethostname()} cannot sandbox the notebooks it grades; "
+                          "grade there with --unsandboxed, or on Linux with Landlock.")
 
 
 def _exercise_here(job: GradingJob) -> Exercise:

@@ -34,6 +34,7 @@ class BatchOptions:
     scheduler: str | None = None
     extra_checks: Path | None = None
     gradescope: bool = False
+    unsandboxed: bool = False  # grade even where kernels cannot be sandboxed (the records say so)
 
 
 @dataclass
@@ -109,7 +110,7 @@ def _grade(todo: list[_Planned], options: BatchOptions, index: CourseIndex, extr
     gradable = [item for item in todo if item.match.exercise is not None]
     if not gradable:
         return
-    jobs = _jobs(gradable, index, extra, options.gradescope)
+    jobs = _jobs(gradable, index, extra, options.gradescope, options.unsandboxed)
     if options.scheduler:
         from grader.batch.cluster import run_on_cluster
 
@@ -161,7 +162,8 @@ def _preferred(earlier: _Planned, later: _Planned) -> _Planned:
     return later
 
 
-def _jobs(items: list[_Planned], index: CourseIndex, extra: _ExtraChecks, gradescope: bool) -> Iterator[GradingJob]:
+def _jobs(items: list[_Planned], index: CourseIndex, extra: _ExtraChecks, gradescope: bool,
+          unsandboxed: bool) -> Iterator[GradingJob]:
     """The grading jobs, made one at a time so the notebooks are read only when they are sent."""
     for item in items:
         exercise = item.match.exercise
@@ -173,7 +175,7 @@ def _jobs(items: list[_Planned], index: CourseIndex, extra: _ExtraChecks, grades
             exercise_fingerprint=item.exercise_fingerprint, content_hash=item.content_hash,
             notebook_name=item.submission.name, notebook=item.submission.read(),
             extra_checks=extra.files(exercise.id), gradescope=gradescope,
-            time_limit=limits.total_timeout + 20 * limits.cell_timeout + 120,
+            time_limit=limits.total_timeout + 20 * limits.cell_timeout + 120, unsandboxed=unsandboxed,
         )
 
 

@@ -33,10 +33,14 @@ def sandbox_status() -> str:
 
 
 def unsandboxed_reason() -> str:
-    """One line for a learner or instructor: why and what it means."""
-    where = "this system" if not sys.platform.startswith("linux") else "this Linux kernel"
-    return (f"{where[0].upper()}{where[1:]} cannot sandbox the notebook while it is graded (Linux with Landlock can), "
-            "so it runs with your own permissions; grading works as usual.")
+    """One line for a learner or instructor: why, and what it means."""
+    if os.environ.get("GRADER_NO_SANDBOX"):
+        why = "The sandbox is switched off here (GRADER_NO_SANDBOX)"
+    elif sys.platform.startswith("linux"):
+        why = "This Linux kernel cannot sandbox the notebook (it has no Landlock)"
+    else:
+        why = "This system cannot sandbox the notebook (only Linux can)"
+    return f"{why}, so the notebook runs with your own permissions while it is graded; grading works as usual."
 
 
 def sandbox_notes() -> tuple[str, ...]:
