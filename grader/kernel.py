@@ -7,6 +7,7 @@ Linux's scheduler statistics, a launched kernel for a forked one.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import signal
@@ -29,6 +30,11 @@ from grader.exercise import Exercise
 from grader.process_tree import MemoryWatch, kill_tree
 
 _START_ATTEMPTS = 2  # a kernel that fails to start once (a busy machine) is started again, unseen
+
+if hasattr(asyncio, "WindowsSelectorEventLoopPolicy"):
+    # Windows' default event loop lacks what ZeroMQ's sockets need (add_reader): pyzmq would warn
+    # in the learner's terminal and start a helper thread. Jupyter's own servers do the same.
+    asyncio.set_event_loop_policy(asyncio.WindowsSelectorEventLoopPolicy())
 
 
 def _kernel_python() -> str:
@@ -119,6 +125,8 @@ class KernelClock:
 
 _UNIX_SOCKET_PATH_MAX = 104  # bytes, on macOS; 108 on Linux
 _KILLED_FOR_MEMORY = -9  # as a POSIX kernel killed by SIGKILL is reported
+_CRASHED = -11  # as a POSIX kernel that crashed (SIGSEGV) is reported
+_WINDOWS_FAULT = 0xC0000000  # the exit codes Windows gives a process it ended for a fault (NTSTATUS errors)
 
 
 @dataclass
@@ -146,6 +154,8 @@ class RunningKernel:
         code = process.poll() if process is not None else None
         if code is not None and self.memory is not None and self.memory.exceeded:
             return _KILLED_FOR_MEMORY  # what RLIMIT's kill looks like, whatever the system reports
+        if code is not None and code >= _WINDOWS_FAULT:  # a Windows crash (an access violation, say)
+            return _CRASHED  # reported as a POSIX crash by a signal is
         return code
 
     def interrupt(self) -> None:

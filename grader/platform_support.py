@@ -12,6 +12,7 @@ import importlib
 import os
 import signal
 import socket
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -36,8 +37,10 @@ def _module_has(name: str, *attributes: str) -> bool:
 @cache
 def memory_rlimit() -> bool:
     """RLIMIT_DATA in the kernel (a MemoryError at the limit); else the grader watches the kernel's
-    memory with psutil and stops it when it goes over."""
-    return not portable_mode() and _module_has("resource", "setrlimit", "RLIMIT_DATA")
+    memory with psutil and stops it when it goes over. macOS has the limit but does not apply it
+    to large allocations (its malloc maps them outside the data segment), so there the watch too."""
+    return (not portable_mode() and _module_has("resource", "setrlimit", "RLIMIT_DATA")
+            and sys.platform.startswith("linux"))
 
 
 @cache

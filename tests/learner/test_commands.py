@@ -20,6 +20,7 @@ def _passed(exercise_id: str) -> GradeResult:
     return GradeResult(exercise_id, exercise_id, f"{exercise_id}.ipynb", (check,), graded_at="2025-01-01")
 
 
+@pytest.mark.portable
 def test_when_the_state_file_is_corrupt_then_grade_still_grades_and_records(course: Path):
     (course / PROGRESS_FILE).write_text("{ this is not json")
     write_nb(["value = 42"], course / "exercises" / "00-test" / "demo" / "demo.ipynb")
@@ -95,6 +96,7 @@ def test_when_listing_as_json_then_statuses_and_scores_are_there(course: Path):
     assert data["modules"][1]["prerequisites"] == ["00-test"]
 
 
+@pytest.mark.portable
 def test_when_the_first_exercise_is_passed_then_next_names_the_second_with_its_prerequisites(course: Path):
     _record_demo_passed(course)
     done = run_grade("next", cwd=course)
@@ -119,6 +121,7 @@ def test_when_next_is_asked_to_open_then_it_runs_jupyter_notebook_on_it(course: 
     assert done.exit_code == 3 and "Jupyter could not be started" in done.output  # execvp "returned"
 
 
+@pytest.mark.portable
 def test_when_reset_then_the_learners_notebook_is_kept_and_the_starter_is_back(course: Path):
     notebook = course / "exercises" / "00-test" / "demo" / "demo.ipynb"
     write_nb(["value = 41  # my own attempt"], notebook)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
 
@@ -19,6 +20,7 @@ def _html(cell: nbformat.NotebookNode) -> str:
     return "".join(o.get("data", {}).get("text/html", "") for o in cell.outputs)
 
 
+@pytest.mark.portable
 def test_when_check_runs_in_the_live_kernel_then_it_judges_the_live_namespace(course: Path):
     folder = course / "exercises" / "00-test" / "demo"
     nb = nbformat.read(folder / "demo.ipynb", as_version=4)

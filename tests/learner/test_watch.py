@@ -89,6 +89,7 @@ def watched(course: Path):
         process.end()
 
 
+@pytest.mark.portable
 def test_when_saved_twice_then_each_save_is_graded_and_ctrl_c_leaves_no_kernel(course: Path, watched):
     notebook = course / "exercises" / "00-test" / "demo" / "demo.ipynb"
     watch = watched("demo")
