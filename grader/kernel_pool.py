@@ -71,8 +71,9 @@ async def start_spare(exercise: Exercise) -> SpareKernel:
 class KernelPool:
     """Keeps one spare kernel booting in the background while the learner edits.
 
-    Kernels are started from one long-lived worker thread: each kernel asks Linux to kill it when
-    the thread that started it ends (PR_SET_PDEATHSIG), so that thread must outlive its kernels.
+    Kernels are started from one long-lived worker thread: on Linux each kernel asks to be killed
+    when the thread that started it ends (PR_SET_PDEATHSIG), so that thread must outlive its
+    kernels; elsewhere a kernel watches the grader's process (grader.kernel_main.die_with_parent).
     """
 
     def __init__(self) -> None:
