@@ -40,6 +40,7 @@ class _Reading:
     """What the rules found in the prompt."""
 
     user: str  # the last user message
+    system: str  # the system messages, joined
     data: str  # the part of it to work on (inside delimiters, when there are any)
     labels: list[str]
     described: dict[str, set[str]]
@@ -205,7 +206,7 @@ def reply(ask: Ask) -> tuple[str | None, list[dict[str, Any]] | None]:
     system = "\n".join(m["content"] for m in messages if m["role"] == "system")
     prompt = f"{system}\n{user}"
     labels = _labels_in(prompt) or (_schema_labels(ask.schema) if ask.schema else [])
-    reading = _Reading(user=user, data=_data_part(user, labels), labels=labels,
+    reading = _Reading(user=user, system=system, data=_data_part(user, labels), labels=labels,
                        described=_label_descriptions(prompt, labels), verdict=_judge(user) or _judge(prompt),
                        faults=ask.faults)
     if ask.json_mode or ask.schema is not None or re.search(r"\bjson\b", prompt, re.IGNORECASE):
@@ -230,7 +231,7 @@ def reply(ask: Ask) -> tuple[str | None, list[dict[str, Any]] | None]:
 
 
 def _plain_answer(reading: _Reading) -> str:
-    context, question = _context_and_question(reading.user)
+    context, question = _context_and_question(reading.user, reading.system)
     if context is not None:
         return _answer_from(context, question, "unsupported_claim" in reading.faults)
     if reading.verdict:
@@ -333,13 +334,23 @@ def _obey(demand: str, tools: list[dict[str, Any]]) -> tuple[str | None, list[di
 
 
 # -- answering from a context ----------------------------------------------------------------------
-def _context_and_question(user: str) -> tuple[list[str] | None, str]:
-    """The passages after 'Context:' and the text after 'Question:', when the prompt has both."""
-    match = re.search(r"context\s*:(.*?)(?:^|\n)\s*question\s*:(.*)", user, re.IGNORECASE | re.DOTALL)
-    if not match:
-        return None, user
-    passages = [p.strip(" -*\t") for p in re.split(r"\n\s*\n|\n(?=\s*[-*]\s|\s*\[)", match.group(1))]
-    return [p for p in passages if p], match.group(2).strip()
+def _context_and_question(user: str, system: str = "") -> tuple[list[str] | None, str]:
+    """The passages after 'Context:' and the question: the text after 'Question:' when the user's
+    message (or the system's) has both, or the user's whole message when only the system message
+    holds a 'Context:' section."""
+    for text in (user, f"{system}\n{user}"):
+        match = re.search(r"context\s*:(.*?)(?:^|\n)\s*question\s*:(.*)", text, re.IGNORECASE | re.DOTALL)
+        if match:
+            return _passages(match.group(1)), match.group(2).strip()
+    match = re.search(r"(?:^|\n)[ \t#*]*context\s*:(.*)", system, re.IGNORECASE | re.DOTALL)
+    if match:
+        return _passages(match.group(1)), user.strip()
+    return None, user
+
+
+def _passages(block: str) -> list[str]:
+    passages = [p.strip(" -*\t") for p in re.split(r"\n\s*\n|\n(?=\s*[-*]\s|\s*\[)", block)]
+    return [p for p in passages if p]
 
 
 def _answer_from(passages: list[str], question: str, add_claim: bool = False) -> str:

@@ -351,3 +351,12 @@ def test_when_tool_choice_is_required_or_none_then_it_is_obeyed(client):
                 tool_choice={"type": "function", "function": {"name": "send_email"}}).choices[0].message
     assert named.tool_calls[0].function.name == "send_email"  # forced, even without the email to send to
     assert not ask(client, "Look up order A-9", tools=TOOLS, tool_choice="none").choices[0].message.tool_calls
+
+
+def test_when_the_context_is_in_the_system_message_then_it_still_answers_from_it(client):
+    system = ("Answer only from the context and cite the passage id.\nContext:\n"
+              "[doc-1] You can return any item within 14 days of delivery.\n[doc-2] Gift cards are valid for 24 months.")
+    messages = [{"role": "system", "content": system}, {"role": "user", "content": "How long are gift cards valid?"}]
+    assert text(ask(client, messages)) == "Gift cards are valid for 24 months. [doc-2]"
+    messages[1]["content"] = "Do you have a shop in Leeds?"
+    assert "don't know" in text(ask(client, messages))
