@@ -19,6 +19,7 @@ import pytest
 
 from grader.cell_errors import CellError, clean_message, explain
 from grader.probe import (
+    Answer,
     CheckTimedOut,
     KernelStopped,
     LearnerException,
@@ -28,7 +29,7 @@ from grader.probe import (
 )
 from grader.result import CheckResult, Outcome
 from grader.shown_values import summarise
-from grader.why_failed import difference, printed_instead, return_in_loop
+from grader.why_failed import difference, kind_of, printed_instead, return_in_loop
 
 # pytest's own plugins that checks never need; leaving them out makes a run ~7x cheaper (0.25 -> 0.04 s CPU).
 _UNUSED_PLUGINS = [arg for name in (
@@ -128,7 +129,18 @@ class _GradingPlugin:
                             explanation=explain(ename, evalue), because_of_cell=same.cell if same else None)
         if isinstance(error, AssertionError | pytest.fail.Exception):
             return self._wrong_answer(error)
+        table = self._table_compared(error)
+        if table is not None:
+            return _Verdict(Outcome.FAILED, f"`{table.name}` is a table here, where this check expects a single "
+                            "value.", "a single value, not a table", summarise(table.value))
         return _Verdict(Outcome.ERROR, f"This check itself broke ({type(error).__name__}: {error}).")
+
+    def _table_compared(self, error: BaseException) -> Answer | None:
+        """The learner's table, when comparing it with a single value raised pandas' "truth value of a
+        DataFrame is ambiguous" inside the check: the learner's mistake, not a broken check."""
+        if not (isinstance(error, ValueError) and "is ambiguous" in str(error)):
+            return None
+        return next((a for a in self.handle.answers if kind_of(a.value).startswith(("a table", "a column"))), None)
 
     def _not_defined(self, error: NotDefined) -> _Verdict:
         """A name the check needs is missing: because the cell that defines it raised, if one did."""

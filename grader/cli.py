@@ -17,6 +17,7 @@ from grader import __version__
 from grader.cli_errors import one_line_errors
 
 EXIT_UNGRADABLE = 2
+EXIT_STOPPED = 130  # the shell's own code for a command ended by Ctrl-C
 
 
 class _GradeGroup(click.Group):
@@ -64,16 +65,14 @@ def main() -> None:
 def run(target: str | None, json_out: str | None, junit: str | None, gradescope: str | None,
         extra_checks: Path | None, quiet: bool) -> None:
     """Grade TARGET: a notebook, an exercise folder or an exercise id."""
-    from grader.engine import grade_notebook
     from grader.exercise import resolve_target
-    from grader.learner.after_grading import hints_already_shown, print_after_pass, record_grading
+    from grader.learner.after_grading import print_after_pass, record_grading
 
     with one_line_errors("grade"):
         exercise, notebook = resolve_target(target, commands=[n for n, c in main.commands.items() if not c.hidden])
         if extra_checks is not None and not extra_checks.is_dir():
             raise click.UsageError(f"--extra-checks {extra_checks} is not a folder.")
-        result = grade_notebook(notebook, exercise, extra_checks=extra_checks,
-                                hints_shown=hints_already_shown(exercise))
+        result = _grade_unless_stopped(notebook, exercise, extra_checks, live=not quiet)
     warning = record_grading(result, exercise, notebook)
     _write_formats(result, json_out, junit, gradescope)
     if not quiet and json_out != "-":
@@ -88,6 +87,24 @@ def run(target: str | None, json_out: str | None, junit: str | None, gradescope:
     if warning:
         click.secho(f"grade: {warning}", fg="yellow", err=True)
     sys.exit(result.exit_code)
+
+
+def _grade_unless_stopped(notebook: Path, exercise: Any, extra_checks: Path | None, live: bool) -> Any:
+    """Grade, with the live line for slow cells; Ctrl-C ends it all, and nothing counts as a result."""
+    from grader.engine import grade_notebook
+    from grader.learner.after_grading import hints_already_shown
+    from grader.slow_cells import SlowCellLine
+
+    slow_line = SlowCellLine() if live else None
+    try:
+        return grade_notebook(notebook, exercise, extra_checks=extra_checks,
+                              hints_shown=hints_already_shown(exercise), slow_line=slow_line)
+    except KeyboardInterrupt:
+        if slow_line is not None:
+            slow_line.finished()
+        click.echo("\ngrade: you stopped grading (Ctrl-C). Nothing was recorded, so your progress is as it was; "
+                   "grade again when you are ready.", err=True)
+        sys.exit(EXIT_STOPPED)
 
 
 def _print_notes(exercise: Any, notebook: Path, console: Any) -> None:

@@ -152,6 +152,7 @@ async def execute_notebook(nb: NotebookNode, kernel: RunningKernel, limits: Limi
             try:
                 await _run_cell(client, cell, index, execution, slow_line, cell_timeout(cell))
             except DeadKernelError:
+                _raise_if_cancelled()
                 execution.stopped_at = index + 1
                 execution.stop_reason = _death_reason(kernel)
                 break
@@ -176,9 +177,9 @@ async def _run_cell(client: _GradingClient, cell: NotebookNode, index: int, exec
                     slow_line: SlowCellLine | None, limit: float) -> None:
     """Run one cell: without its package installs, and with the live line while it is slow."""
     original = cell.source
-    cell.source = _without_installs(original)
-    if cell.source != original:
+    if _without_installs(original) != original:
         execution.notes.append(_install_note(execution.notebook.cells, index + 1, original))
+        cell.source = _without_installs(original)
     watch = asyncio.create_task(_tell_while_slow(client, execution.notebook.cells, index + 1, slow_line, limit)) \
         if slow_line else None
     try:
@@ -214,6 +215,14 @@ def _install_note(cells: list[NotebookNode], position: int, source: str) -> str:
             "packages into your Python. The course's own libraries are already installed; if you need "
             "another one, install it once in a terminal with the course's environment active, and "
             "delete this line from the notebook.")
+
+
+def _raise_if_cancelled() -> None:
+    """nbclient reports any cancellation as a dead kernel; Ctrl-C cancels this task (asyncio.run),
+    and must end grading, not record a crash the learner did not cause."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
 
 
 def _death_reason(kernel: RunningKernel) -> str:

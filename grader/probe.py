@@ -21,7 +21,7 @@ from jupyter_client import BlockingKernelClient
 from grader.cell_errors import CellError
 from grader.execute import Execution
 from grader.kernel import RunningKernel
-from grader.wire import decode, encode, repr_limited
+from grader.wire import decode, encode
 
 
 class GraderSignal(BaseException):
@@ -244,8 +244,9 @@ class RemoteObject:
         self._name = name or _short_name(ref)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        shown = ", ".join([*(repr_limited(a, 60) for a in args),
-                           *(f"{k}={repr_limited(v, 60)}" for k, v in kwargs.items())])
+        from grader.shown_values import short
+
+        shown = ", ".join([*(short(a) for a in args), *(f"{k}={short(v)}" for k, v in kwargs.items())])
         request = {"op": "call", "ref": self._id, **_encode_arguments(args, kwargs)}
         returned = self._handle._ask(request, f"{self._name}({shown})")
         self._handle.answers.append(Answer("call", self._name, returned))

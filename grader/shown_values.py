@@ -29,6 +29,16 @@ def summarise(value: Any, limit: int = 300) -> str:
     return repr_limited(value, limit)
 
 
+def short(value: Any, limit: int = 60) -> str:
+    """`value` in a few words, for a line such as `clean(a table of 3 rows and 2 columns) raised ...`."""
+    pd = sys.modules.get("pandas")
+    if pd is not None and isinstance(value, pd.DataFrame):
+        return f"a table of {_count(value.shape[0], 'row')} and {_count(value.shape[1], 'column')}"
+    if pd is not None and isinstance(value, pd.Series):
+        return f"a column of {_count(len(value), 'value')}"
+    return repr_limited(value, limit)
+
+
 def _first_rows(table: Any, count: int) -> str:
     if count == 0:
         return ""

@@ -1,4 +1,5 @@
-"""`grade watch`: re-grade a notebook each time it is saved, with a compact report redrawn.
+"""`grade watch`: re-grade a notebook each time it is saved, with a compact report redrawn
+(expected and got for each failed check, as `grade` shows them; nothing for parts not started).
 
 File events come from watchdog (or, with `--poll`, from looking at the files every quarter of a
 second, for systems where events do not arrive). The folders are watched, not the files, so an
@@ -26,6 +27,7 @@ from grader.exercise import Exercise
 from grader.kernel_pool import KernelPool
 from grader.learner.after_grading import hints_already_shown, print_after_pass, record_grading, shown_path
 from grader.result import GradeResult
+from grader.slow_cells import SlowCellLine
 
 _SAVE_EVENTS = {"created", "modified", "moved", "closed"}  # not "opened"/"closed_no_write": our own reads
 _QUIET = 0.05  # seconds without events before grading: one save can be several events
@@ -103,7 +105,8 @@ class Watcher:
         saved_at = time.perf_counter()
         spare = self.pool.take(exercise)
         try:
-            result = grade_notebook(notebook, exercise, hints_shown=hints_already_shown(exercise), spare=spare)
+            result = grade_notebook(notebook, exercise, hints_shown=hints_already_shown(exercise), spare=spare,
+                                    slow_line=SlowCellLine())
         except GraderError as err:  # a half-saved or broken notebook: say so, wait for the next save
             self.pool.prepare(exercise)
             self._redraw(exercise, notebook)
