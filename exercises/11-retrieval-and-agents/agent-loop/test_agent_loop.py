@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from courselib.local_llm import MODEL_NAME, LocalLLMServer
+from courselib.local_llm import LocalLLMServer
 from grader import LearnerError, points
 
 OFFERED = {"get_order_status", "search_help"}
@@ -37,12 +37,8 @@ def scripted_model(nb, replies):
     """A LocalLLMServer that says `replies` in order, with the learner's kernel pointed at it and
     the checks' orders added to ORDERS (REFUNDS emptied, so a refund paid here is seen)."""
     with LocalLLMServer(replies=replies, api_key=f"check-{secrets.token_hex(8)}") as server:
-        settings = {
-            "COURSE_LLM_BASE_URL": server.base_url,
-            "COURSE_LLM_API_KEY": server.api_key,
-            "COURSE_LLM_MODEL": MODEL_NAME,
-        }
-        nb.run(f"import os; os.environ.update({settings!r}); ORDERS.update({NEW_ORDERS!r}); REFUNDS.clear()")
+        nb.run(f"import os; os.environ.update({server.environment()!r})")
+        nb.run(f"ORDERS.update({NEW_ORDERS!r}); REFUNDS.clear()")
         yield server
 
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from courselib.local_llm import MODEL_NAME, LocalLLMServer
+from courselib.local_llm import LocalLLMServer
 from grader import LearnerError, points
 
 PASSAGES = [
@@ -34,9 +34,7 @@ FAITHFUL = ("A day pass costs 14 euros, or 9 euros for students. [day-pass] Shoe
 def scripted_model(nb, replies):
     """A LocalLLMServer that says `replies` in order, with the learner's kernel pointed at it."""
     with LocalLLMServer(replies=replies, api_key=f"check-{secrets.token_hex(8)}") as server:
-        settings = {"COURSE_LLM_BASE_URL": server.base_url, "COURSE_LLM_API_KEY": server.api_key,
-                    "COURSE_LLM_MODEL": MODEL_NAME}
-        nb.run(f"import os; os.environ.update({settings!r})")
+        nb.run(f"import os; os.environ.update({server.environment()!r})")
         yield server
 
 
