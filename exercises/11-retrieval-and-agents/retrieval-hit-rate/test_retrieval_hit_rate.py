@@ -98,7 +98,7 @@ def test_search_puts_the_best_first(nb):
 @points(
     2,
     hint="Print search(question, 3) for a few questions of queries.csv: is the right passage there? "
-    "Fit once on each passage's title and text; only transform the question.",
+    "Sort from the highest score down (np.argsort(-scores)); fit once on each passage's title and text.",
 )
 def test_search_finds_answers_to_new_questions(nb):
     """on 16 questions you have not seen, the right passage is in the top 3 at least 13 times"""
