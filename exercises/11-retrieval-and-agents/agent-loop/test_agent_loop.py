@@ -146,6 +146,11 @@ def test_runs_a_tool_and_sends_its_result_back(nb):
     assert got["answer"] == final, (
         f"after the tool, the model answered {final!r}; run_agent should return it; got {got!r:.150}"
     )
+    first = got["log"][0] if got["log"] and isinstance(got["log"][0], dict) else {}
+    assert not isinstance(first.get("arguments"), str), (
+        "the tool's arguments arrive as a string of JSON; decode them with json.loads(call.function.arguments) "
+        f"before running the tool and logging them (the log has {first.get('arguments')!r:.80})"
+    )
     expected_log = [
         {"step": 1, "tool": "get_order_status", "arguments": {"order_id": "Z-5531"}, "result": expected_result}
     ]
