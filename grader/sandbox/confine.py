@@ -22,7 +22,7 @@ from pathlib import Path
 from grader.sandbox import landlock, namespaces
 
 ENV = "GRADER_SANDBOX"  # set by the grader: the exercise's network ("none" or "loopback")
-FILE_SIZE_MB = 256  # no single file larger: a notebook cannot fill the disk with one write
+FILE_SIZE_MB = 64  # no single file larger: a notebook cannot fill the disk with one write
 PROCESSES = 256  # threads and processes of the sandbox, where it has a user namespace of its own
 _SYSTEM_READ = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/proc", "/sys/devices/system/cpu",
                 "/sys/fs/cgroup", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/ssl",
