@@ -355,8 +355,19 @@ def test_when_tool_choice_is_required_or_none_then_it_is_obeyed(client):
 
 def test_when_the_context_is_in_the_system_message_then_it_still_answers_from_it(client):
     system = ("Answer only from the context and cite the passage id.\nContext:\n"
-              "[doc-1] You can return any item within 14 days of delivery.\n[doc-2] Gift cards are valid for 24 months.")
+              "[doc-1] You can return any item within 14 days of delivery.\n"
+              "[doc-2] Gift cards are valid for 24 months.")
     messages = [{"role": "system", "content": system}, {"role": "user", "content": "How long are gift cards valid?"}]
     assert text(ask(client, messages)) == "Gift cards are valid for 24 months. [doc-2]"
     messages[1]["content"] = "Do you have a shop in Leeds?"
     assert "don't know" in text(ask(client, messages))
+
+
+def test_when_the_interface_reads_a_variable_then_the_use_a_real_model_page_explains_it():
+    from pathlib import Path
+
+    page = (Path(__file__).parents[2] / "docs" / "use-a-real-model.md").read_text(encoding="utf-8")
+    for name in (llm.BASE_URL_VAR, llm.API_KEY_VAR, llm.MODEL_VAR, llm.EMBEDDING_MODEL_VAR):
+        assert f"`{name}`" in page
+    for server in ("OpenAI", "Ollama", "llama.cpp", "vLLM", "Windows", "macOS"):
+        assert server in page
