@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import time
 from dataclasses import dataclass, field
 from queue import Empty
@@ -24,16 +23,13 @@ from grader.cell_errors import CellError, cell_label, clean_message, locate_lear
 from grader.errors import KernelStartError
 from grader.exercise import Limits
 from grader.kernel import RunningKernel
+from grader.no_installs import install_note, without_installs
 from grader.slow_cells import SLOW_AFTER, SlowCellLine
 
 TIMEOUT_ENAME = "CellTimeoutError"
 _quiet = logging.getLogger("grader.nbclient")
 _quiet.addHandler(logging.NullHandler())
 _quiet.propagate = False
-# A line that would install packages into the learner's own Python: %pip install, !pip install,
-# !python -m pip install, %conda install... Grading skips it (see _without_installs).
-_INSTALL = re.compile(r"^(\s*)(?:%{1,2}|!)\s*(?:\S+\s+-m\s+)?(?:pip3?|conda|mamba|micromamba|uv\s+pip)"
-                      r"\s+(?:install|uninstall)\b.*$", re.MULTILINE)
 
 
 @dataclass
@@ -177,9 +173,9 @@ async def _run_cell(client: _GradingClient, cell: NotebookNode, index: int, exec
                     slow_line: SlowCellLine | None, limit: float) -> None:
     """Run one cell: without its package installs, and with the live line while it is slow."""
     original = cell.source
-    if _without_installs(original) != original:
-        execution.notes.append(_install_note(execution.notebook.cells, index + 1, original))
-        cell.source = _without_installs(original)
+    if without_installs(original) != original:
+        execution.notes.append(install_note(execution.notebook.cells, index + 1, original))
+        cell.source = without_installs(original)
     watch = asyncio.create_task(_tell_while_slow(client, execution.notebook.cells, index + 1, slow_line, limit)) \
         if slow_line else None
     try:
@@ -201,20 +197,6 @@ async def _tell_while_slow(client: _GradingClient, cells: list[NotebookNode], po
     while slow_line is not None:
         slow_line.running(where, client._cell_clock.elapsed(), limit)
         await asyncio.sleep(1)
-
-
-def _without_installs(source: str) -> str:
-    """The cell with each package-install line replaced by `pass` (same indent, same line numbers):
-    grading must never change the learner's Python, and offline it would only hang."""
-    return _INSTALL.sub(lambda m: f"{m.group(1)}pass", source)
-
-
-def _install_note(cells: list[NotebookNode], position: int, source: str) -> str:
-    line = next(m.group(0).strip() for m in _INSTALL.finditer(source))
-    return (f"Grading skipped the line `{line}` in {cell_label(cells, position)}: grading never installs "
-            "packages into your Python. The course's own libraries are already installed; if you need "
-            "another one, install it once in a terminal with the course's environment active, and "
-            "delete this line from the notebook.")
 
 
 def _raise_if_cancelled() -> None:

@@ -265,14 +265,14 @@ def test_when_a_notebook_runs_pip_install_then_grading_skips_it_and_says_so(tmp_
 @pytest.mark.parametrize("line", ["!pip install x", "  !python -m pip install x", "%conda install x",
                                   "!{sys.executable} -m pip install x", "%pip uninstall -y x"])
 def test_when_a_line_installs_packages_then_it_is_recognised(line):
-    from grader.execute import _without_installs
+    from grader.no_installs import without_installs
 
-    assert _without_installs(f"a = 1\n{line}\nb = 2") == f"a = 1\n{line[: len(line) - len(line.lstrip())]}pass\nb = 2"
+    assert without_installs(f"a = 1\n{line}\nb = 2") == f"a = 1\n{line[: len(line) - len(line.lstrip())]}pass\nb = 2"
 
 
 def test_when_a_line_only_mentions_pip_then_it_runs():
-    from grader.execute import _without_installs
+    from grader.no_installs import without_installs
 
     source = "%pip list\nprint('pip install x')\n# !pip install x"
-    assert _without_installs(source) == source
+    assert without_installs(source) == source
 

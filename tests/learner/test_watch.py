@@ -128,3 +128,10 @@ def test_when_polling_then_a_plain_write_is_graded(course: Path, watched):
     assert any("All checks passed, 2/2." in line for line in watch.report())
     watch.stop()
     assert watch.process.returncode == 0
+
+
+def test_when_a_check_fails_then_watch_shows_expected_and_got_as_grade_does(course: Path, watched):
+    write_nb(["value = 41"], course / "exercises" / "00-test" / "demo" / "demo.ipynb")
+    report = watched("demo").report()
+    failed = report.index(" ✗ value is 42  failed  0/1")
+    assert report[failed + 1:failed + 4] == ["     value should be 42", "     expected: 42", "     got:      41"]
