@@ -53,6 +53,11 @@ def refusal_of(nb):
     return {"answer": nb.value("REFUSAL"), "citations": []}
 
 
+def main_part(got):
+    """The answer and citations of what grounded_answer returned (more keys, such as a reason, are fine)."""
+    return {key: got.get(key) for key in ("answer", "citations")} if isinstance(got, dict) else got
+
+
 @points(1, hint="re.findall(r\"\\[([^\\[\\]]+)\\]\", text) finds what is inside each pair of brackets; "
                 "then keep each id once, in order.")
 def test_finds_citations_in_order_each_once(nb):
@@ -144,7 +149,7 @@ def test_refuses_an_answer_with_an_unsupported_claim(nb):
            "smoothie [day-pass].")
     with scripted_model(nb, [bad] * 3):
         got = call(nb, "grounded_answer", "How much is a day pass?", PASSAGES)
-    assert got == refusal_of(nb), (
+    assert main_part(got) == refusal_of(nb), (
         f"the model answered {bad!r}: its second sentence is in no passage, so grounded_answer should "
         f"return {{'answer': REFUSAL, 'citations': []}}; it returned {got!r:.200}"
     )
@@ -157,7 +162,7 @@ def test_refuses_an_answer_citing_a_missing_passage(nb):
                   "I don't know: the context does not say."):
         with scripted_model(nb, [reply] * 3):
             got = call(nb, "grounded_answer", "Can my 10-year-old climb alone?", PASSAGES)
-        assert got == refusal_of(nb), (
+        assert main_part(got) == refusal_of(nb), (
             f"the model answered {reply!r}, which no given passage supports, so grounded_answer should return "
             f"{{'answer': REFUSAL, 'citations': []}}; it returned {got!r:.200}"
         )
@@ -169,7 +174,7 @@ def test_refuses_without_calling_the_model_when_nothing_was_found(nb):
     with scripted_model(nb, ["The hall has a sauna [opening-hours]."]) as server:
         got = call(nb, "grounded_answer", "Is there a sauna?", [])
         sent = len(server.requests)
-    assert got == refusal_of(nb), (
+    assert main_part(got) == refusal_of(nb), (
         f"with no passages there is nothing to ground an answer in: grounded_answer should return "
         f"{{'answer': REFUSAL, 'citations': []}}; it returned {got!r:.200}"
     )
