@@ -477,7 +477,7 @@ def _arguments(user: str, schema: dict[str, Any], known: dict[str, Any]) -> tupl
 
 def _report_tool_result(messages: list[dict[str, Any]]) -> str:
     """After the tools answered: say what they returned, in a sentence."""
-    results = []
+    results: list[str] = []
     for message in reversed(messages):
         if message["role"] != "tool":
             break

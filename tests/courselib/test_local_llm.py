@@ -1,4 +1,4 @@
-"""Tests for courselib.local_llm, the course's stand-in chat model (proposed for tests/courselib/)."""
+"""Tests for courselib.local_llm, the course's stand-in chat model, called as a Python function and over raw HTTP."""
 
 import json
 import re
