@@ -1,6 +1,8 @@
 """The course's local model driven through the official openai SDK, as lessons and checks use it."""
 
 import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -364,10 +366,18 @@ def test_when_the_context_is_in_the_system_message_then_it_still_answers_from_it
 
 
 def test_when_the_interface_reads_a_variable_then_the_use_a_real_model_page_explains_it():
-    from pathlib import Path
-
     page = (Path(__file__).parents[2] / "docs" / "use-a-real-model.md").read_text(encoding="utf-8")
     for name in (llm.BASE_URL_VAR, llm.API_KEY_VAR, llm.MODEL_VAR, llm.EMBEDDING_MODEL_VAR):
         assert f"`{name}`" in page
     for server in ("OpenAI", "Ollama", "llama.cpp", "vLLM", "Windows", "macOS"):
         assert server in page
+
+
+def test_when_a_stream_is_left_early_or_requests_come_at_once_then_the_server_keeps_answering(server, client):
+    stream = ask(client, "How do I reset my password?", stream=True)
+    next(iter(stream))
+    stream.close()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda _: text(ask(client, "What is your return policy?")), range(24)))
+    assert set(answers) == {"You can usually return an item within 30 days of delivery for a full refund."}
+    assert all(entry.status == 200 for entry in server.log[-24:])
