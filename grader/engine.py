@@ -115,10 +115,11 @@ def _check(kernel: RunningKernel, execution, workdir: Path, exercise: Exercise, 
 def next_hint(exercise: Exercise, checks: list[CheckResult], hints_shown: int) -> str | None:
     """The hint a report ends with (`grade` and `check()` alike), for the first check that did not
     pass: its own hint when it has one (the most specific), else the exercise's next tiered hint,
-    which is also the hint while nothing is attempted yet. None after a pass. A check that broke
-    by itself is the course's fault and gets no hint."""
-    first = next((c for c in checks if c.outcome not in (Outcome.PASSED, Outcome.ERROR)), None)
-    if first is None:
+    which is also the hint while nothing is attempted yet. None after a pass, and for checks that
+    failed only because a cell raised. A check that broke by itself is the course's fault: no hint."""
+    failing = [c for c in checks if c.outcome not in (Outcome.PASSED, Outcome.ERROR)]
+    first = next((c for c in failing if c.because_of_cell is None), None)
+    if first is None:  # nothing failed, or only because a cell raised: the report says to fix that first
         return None
     if first.hint and not all(c.outcome is Outcome.NOT_ATTEMPTED for c in checks):
         return first.hint  # once started; before, the exercise's gentlest nudge is the way in

@@ -36,14 +36,14 @@ def print_report(result: GradeResult, console: Console | None = None, compact: b
     console.print(Text.assemble((result.title, "bold"), f"  ({result.exercise_id})"))
     errors = errors_to_show(result)
     problems_first = result.status is not Status.PASSED and bool(errors or result.stopped_at or result.out_of_time)
+    said: set[str] = set()  # what the report has said already: never twice
     if problems_first:
-        _print_notebook_problems(console, result, errors)
+        _print_notebook_problems(console, result, errors, said)
         console.print()
-    said: set[str] = set()
     for check in result.checks:
-        _print_check(console, check, compact, said)
+        _print_check(console, check, compact, said, result.stopped_at)
     if not problems_first:
-        _print_notebook_problems(console, result, errors)
+        _print_notebook_problems(console, result, errors, said)
     for note in result.notes:
         console.print(f"\n [yellow]Note:[/] {escape(note)}")
     console.print()
@@ -59,19 +59,23 @@ def errors_to_show(result: GradeResult) -> list[CellError]:
     return errors
 
 
-def _print_check(console: Console, check: CheckResult, compact: bool, said: set[str]) -> None:
+def _print_check(console: Console, check: CheckResult, compact: bool, said: set[str],
+                 stopped_at: int | None) -> None:
     mark, colour = _MARKS[check.outcome]
     label = "" if check.outcome is Outcome.PASSED else f"  [{colour}]{check.outcome}[/]"
     console.print(f" [{colour}]{mark}[/] {escape(check.description)}{label}"
                   f"  [dim]{_points(check.points)}/{_points(check.max_points)}[/]")
     if check.outcome is Outcome.PASSED or (compact and check.outcome is Outcome.NOT_ATTEMPTED):
         return
-    if check.message in said:  # the same failure in several checks is said once
+    message = check.message
+    if stopped_at is not None and check.because_of_cell == stopped_at:
+        message = "Not checked: Python had stopped (see above)."
+    if message in said:  # the same failure in several checks is said once
         console.print(f"{_INDENT}The same problem as above.")
         return
-    if check.message:
-        said.add(check.message)
-        _say(console, check.message)
+    if message:
+        said.add(message)
+        _say(console, message)
     if check.expected is not None:
         _say(console, check.expected, "[dim]expected:[/] ")
         _say(console, str(check.got), "[dim]got:     [/] ")
@@ -90,7 +94,8 @@ def _say(console: Console, text: str, label: str = "", style: str = "") -> None:
         console.print(f"{pad}{escape(line)}")
 
 
-def _print_notebook_problems(console: Console, result: GradeResult, errors: list[CellError]) -> None:
+def _print_notebook_problems(console: Console, result: GradeResult, errors: list[CellError],
+                             said: set[str]) -> None:
     if result.stopped_at:
         where = result.stopped_where or f"cell {result.stopped_at}"
         console.print(f"\n [red]Your notebook stopped Python in {escape(where)}[/]: "
@@ -112,6 +117,7 @@ def _print_notebook_problems(console: Console, result: GradeResult, errors: list
         inside = f" in {first.line_where}" if elsewhere else ""
         console.print(f"{_INDENT}at the line{escape(inside)}: {escape(first.line)}")
     if first.explanation:
+        said.add(first.explanation)
         console.print(f"{_INDENT}[dim]{escape(first.explanation)}[/]")
     if result.status is Status.NOT_ATTEMPTED and not first.timed_out and first.ename not in _UNREADABLE:
         console.print(f"{_INDENT}[dim]This may only be because parts of the exercise are not written yet.[/]")
