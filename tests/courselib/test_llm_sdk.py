@@ -381,3 +381,8 @@ def test_when_a_stream_is_left_early_or_requests_come_at_once_then_the_server_ke
         answers = list(pool.map(lambda _: text(ask(client, "What is your return policy?")), range(24)))
     assert set(answers) == {"You can usually return an item within 30 days of delivery for a full refund."}
     assert all(entry.status == 200 for entry in server.log[-24:])
+
+
+def test_when_the_answers_are_numbered_then_the_verdict_is_a_number(client):
+    prompt = "Which response is better? Reply 1 or 2.\n\nResponse 1: Yes.\nResponse 2: Yes, within 14 days, unused."
+    assert text(ask(client, prompt)) == "2"
