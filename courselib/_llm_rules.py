@@ -271,12 +271,12 @@ _LONGER_BY = 1.2  # an answer this many times longer (in words) than the other c
 
 
 def _judge(prompt: str) -> str | None:
-    """When the prompt shows "Answer A:" and "Answer B:" (or "Response 1:" and "Response 2:", each at
-    the start of a line), the letter (or number) of
-    the one it prefers: the longer one when one is more than 20% longer in words, otherwise the one
-    shown first. That is all it looks at: a deliberate position and length bias, the two biases
-    measured in LLM judges, for lessons to measure and correct. The first answer runs to the second's
-    mark; the second to the first blank line after it (or the end), so instructions may follow."""
+    """When the prompt shows "Answer A:" and "Answer B:" (or "Response 1:" and "Response 2:"), each
+    at the start of a line, the letter (or number) of the one it prefers: the longer one when one is
+    more than 20% longer in words, otherwise the one shown first. That is all it looks at: a
+    deliberate position and length bias, the two biases measured in LLM judges, for lessons to
+    measure and correct. The first answer runs to the second's mark; the second to the first blank
+    line after it (or the end), so instructions may follow."""
     marks = list(_ANSWER_MARK.finditer(prompt))
     letters = [m.group(1).upper() for m in marks]  # answered as the prompt names them: A/B or 1/2
     if sorted(letters) not in (["A", "B"], ["1", "2"]):
