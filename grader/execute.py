@@ -136,7 +136,7 @@ async def execute_notebook(nb: NotebookNode, kernel: RunningKernel, limits: Limi
     except (RuntimeError, TimeoutError) as err:
         raise KernelStartError(
             f"Python started but never became ready to run your notebook ({err}). "
-            "Try again; if it keeps happening, reinstall the course (pip install -e .)."
+            "Your computer may be busy: close some programs and run grade again."
         ) from None
     try:
         for index, cell in enumerate(nb.cells):
