@@ -26,9 +26,9 @@ from grader.prepare import fill_working_folder
 _START_TIMEOUT = 60.0
 
 
-def _profile(exercise: Exercise) -> tuple[int, tuple[tuple[str, str], ...]]:
+def _profile(exercise: Exercise) -> tuple[int, tuple[tuple[str, str], ...], str]:
     """What a kernel is started with that depends on the exercise (fixed for the kernel's life)."""
-    return exercise.limits.memory_mb, tuple(sorted(exercise.env.items()))
+    return exercise.limits.memory_mb, tuple(sorted(exercise.env.items())), exercise.network  # network: its sandbox
 
 
 @dataclass
@@ -37,7 +37,7 @@ class SpareKernel:
 
     kernel: RunningKernel
     folder: Path
-    profile: tuple[int, tuple[tuple[str, str], ...]]
+    profile: tuple[int, tuple[tuple[str, str], ...], str]
 
     def fits(self, exercise: Exercise) -> bool:
         return self.profile == _profile(exercise) and self.kernel.alive()
