@@ -197,6 +197,27 @@ def test_when_the_same_failure_repeats_across_checks_then_it_is_said_once(tmp_pa
         "     The same problem as above."
 
 
+def test_when_the_notebook_stops_python_then_the_report_says_it_first_and_the_checks_say_it_once(tmp_path):
+    checks = GREET + GREET.replace("test_greet", "test_greet_again").replace('"""greet says hello"""',
+                                                                             '"""greet says hello again"""')
+    cells = ["def greet(name):\n    return f'Hello, {name}!'", "#md ## Step 2: leave", "import os\nos._exit(3)"]
+    done = grade_cells(tmp_path, checks, cells)
+    assert lines(done) == [
+        "Demo  (demo)",
+        "",
+        ' Your notebook stopped Python in the cell `import os` under "Step 2: leave": the notebook ended Python '
+        "itself (exit code 3, as os._exit does). The cells after it did not run.",
+        "     The checks below marked ✗ failed because of this error: fix it first.",
+        "",
+        " ✗ greet says hello  failed  0/1",
+        "     Not checked: Python had stopped (see above).",
+        " ✗ greet says hello again  failed  0/1",
+        "     The same problem as above.",
+        "",
+        " Score 0/2. Fix the error in your notebook first (above), save, and grade again.",
+    ]
+
+
 # -- 9. long cells, Ctrl-C -----------------------------------------------------------------------
 
 def test_when_a_cell_runs_for_seconds_then_one_line_says_which_and_its_time_limit(tmp_path):
@@ -207,6 +228,26 @@ def test_when_a_cell_runs_for_seconds_then_one_line_says_which_and_its_time_limi
     assert done.stderr.splitlines().count(
         'Still running the cell `import time` under "Step 1: wait": it may take up to 30 seconds '
         "(its time limit).") == 1
+
+
+def test_when_on_a_terminal_then_the_live_line_is_redrawn_each_second_and_wiped_at_the_end(monkeypatch):
+    import io
+
+    from grader.slow_cells import SlowCellLine
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setenv("COLUMNS", "200")
+    screen = Terminal()
+    line = SlowCellLine(screen)
+    line.running("the cell `x = 1`", 4.2, 30)
+    line.running("the cell `x = 1`", 5.1, 30)
+    line.finished()
+    assert screen.getvalue().split("\r\x1b[K") == [
+        "", "Still running the cell `x = 1`: 4 s so far, at most 26 s more (its time limit is 30 s)",
+        "Still running the cell `x = 1`: 5 s so far, at most 25 s more (its time limit is 30 s)", ""]
 
 
 def test_when_the_learner_presses_ctrl_c_then_grading_stops_with_130_and_nothing_is_recorded(tmp_path):
