@@ -26,10 +26,11 @@ def kill_tree(pid: int) -> None:
     psutil.wait_procs(descendants, timeout=2)
 
 
-def tree_memory_mb(pid: int) -> float:
+def tree_memory_mb(root: psutil.Process) -> float:
     """The memory the process and its descendants hold (resident), in MB; 0 once it has gone."""
     try:
-        root = psutil.Process(pid)
+        if not root.is_running():  # gone, and its pid perhaps another process's by now
+            return 0.0
         processes = [root, *root.children(recursive=True)]
     except psutil.Error:
         return 0.0
@@ -56,9 +57,17 @@ class MemoryWatch:
         self._thread.start()
 
     def _watch(self) -> None:
+        root: psutil.Process | None = None
         while not self._stopped.wait(_MEMORY_POLL):
             pid = self._pid_of()
-            if pid is not None and tree_memory_mb(pid) > self._limit_mb:
+            if pid is None:
+                continue
+            if root is None or root.pid != pid:
+                try:
+                    root = psutil.Process(pid)  # remembers its start time: a reused pid is told apart
+                except psutil.Error:
+                    continue
+            if tree_memory_mb(root) > self._limit_mb:
                 self.exceeded = True
                 kill_tree(pid)
                 return

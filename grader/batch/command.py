@@ -38,10 +38,11 @@ def grade_batch(submissions: Path, out: Path, workers: int | None, scheduler: st
 
     if workers and scheduler:
         raise click.UsageError("--workers is for this machine; with --scheduler the cluster's workers grade.")
+    with one_line_errors():
+        require_linux("course grade-batch")  # first: away from Linux, --unsandboxed would not help
     _refuse_unsandboxed(unsandboxed or bool(scheduler))  # a cluster's workers each decide for themselves
     console = Console(stderr=True, highlight=False)
     with one_line_errors():
-        require_linux("course grade-batch")
         try:
             options = BatchOptions(submissions=submissions, out=out, course_root=course_root(),
                                    workers=workers or default_parallel_gradings(), scheduler=scheduler,
