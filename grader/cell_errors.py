@@ -41,6 +41,9 @@ EXPLANATIONS = {
     "only needs the libraries it installs.",
     "FileNotFoundError": "There is no file at this path. Use the path relative to the notebook's "
     "folder, and check the name.",
+    "PermissionError": "While it is graded, a notebook may only use the files in its own folder (the "
+    "exercise's data included) and its temporary files, not the rest of the computer: put the file "
+    "next to the notebook and open it by its name.",
     "MemoryError": "The notebook used more memory than it may. Look for a list or string that "
     "grows without end, or a very large number of repetitions.",
     "StdinNotImplementedError": "The notebook asks for typed input with input(). The grader "
