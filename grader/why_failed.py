@@ -56,7 +56,8 @@ def difference(got: Any, expected: Any, answers: Sequence[Answer]) -> str:
         if answer else "The result is"
     sentence = f"{subject} {have}, not {want}."
     if have == "text" and want == "a number":
-        sentence += (f" The quotes around {got!r} show it is text: give back the number itself, "
+        verb = "give back" if answer is not None and answer.kind == "call" else "use"
+        sentence += (f" The quotes around {got!r} show it is text: {verb} the number itself, "
                      "without str() or an f-string around it.")
     elif have == "a number" and want == "text":
         sentence += " Text is written between quotes; str(...) or an f-string turns a number into text."

@@ -56,6 +56,29 @@ def test_when_a_function_returns_text_instead_of_a_number_then_the_report_says_s
     ]
 
 
+def test_when_a_name_holds_text_instead_of_a_number_then_the_report_says_so_whichever_side_it_is_on(tmp_path):
+    checks = '''
+def test_price(nb):
+    """price is a number"""
+    assert 34.65 == nb.value("price"), "price should be 34.65"
+
+
+def test_total(nb):
+    """total is a number"""
+    assert nb.value("total") == 69.3, "total should be 69.3"
+'''
+    done = grade_cells(tmp_path, checks, ["price = '34.65'\ntotal = str(2 * 34.65)"])
+    assert lines(done)[2:6] == [
+        "     price should be 34.65",
+        "     expected: 34.65",
+        "     got:      '34.65'",
+        "     `price` holds text, not a number. The quotes around '34.65' show it is text: use the number itself, "
+        "without str() or an f-string around it.",
+    ]
+    assert "     `total` holds text, not a number. The quotes around '69.3' show it is text: use the number " \
+           "itself, without str() or an f-string around it." in lines(done)
+
+
 def test_when_a_function_prints_instead_of_returning_then_the_report_asks_about_return(tmp_path):
     done = grade_cells(tmp_path, GREET, ["def greet(name):\n    print('Hello, ' + name + '!')"])
     assert "     got:      None" in lines(done)
