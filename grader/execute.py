@@ -19,7 +19,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
 
-from grader.cell_errors import CellError, cell_label, clean_message, locate_learner_line
+from grader.cell_errors import CellError, cell_label, locate_learner_line
 from grader.errors import KernelStartError
 from grader.exercise import Limits
 from grader.kernel import RunningKernel
@@ -236,7 +236,7 @@ def _collect(execution: Execution, replies: dict[int, dict[str, Any]], limits: L
         traceback = reply.get("traceback") or error_output.get("traceback", [])
         ename = str(reply.get("ename", "Error"))
         timed_out = ename == TIMEOUT_ENAME
-        evalue = clean_message(str(reply.get("evalue", "")))
+        evalue = str(reply.get("evalue", ""))
         if timed_out:
             ename, evalue = "TimeoutError", f"the cell ran longer than {limits.cell_timeout:g} seconds"
         elif ename == "MemoryError":
