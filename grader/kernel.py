@@ -220,7 +220,9 @@ async def start_kernel(workdir: Path, exercise: Exercise, zygote: str | None = N
                                                 parent=manager)
         manager.provisioner.address = zygote
     env = {
-        **os.environ,
+        # A learner's real provider (COURSE_LLM_*) is for lessons: grading always talks to the course's
+        # own stand-in, or to what a check points the kernel at, never to a paid model.
+        **{name: value for name, value in os.environ.items() if not name.startswith("COURSE_LLM_")},
         **exercise.env,
         "GRADER_MEMORY_MB": str(exercise.limits.memory_mb),
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
