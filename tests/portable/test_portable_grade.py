@@ -111,3 +111,19 @@ def test_when_posix_is_taken_away_then_instructor_commands_needing_linux_say_so_
         assert done.returncode == 2
         assert done.stderr.startswith(f"course: `course {command[0]}` needs Linux"), done.stderr
         assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_when_posix_is_taken_away_then_no_grader_module_needs_it_at_import():
+    # The sandbox is Linux's alone: grader.sandbox imports its Linux pieces only once it runs there.
+    code = ("import importlib, pkgutil, grader\n"
+            "for module in pkgutil.walk_packages(grader.__path__, 'grader.'):\n"
+            "    if module.name.startswith('grader.sandbox.') or module.name.endswith('__main__'):\n"
+            "        continue\n"
+            "    try:\n        importlib.import_module(module.name)\n"
+            "    except ImportError as err:\n"
+            "        if err.name in ('resource', 'fcntl', 'termios') or 'SIGKILL' in str(err):\n"
+            "            raise SystemExit(f'{module.name}: {err}')\n"  # else an optional extra (the site's, the book's)
+            "    except AttributeError as err:\n        raise SystemExit(f'{module.name}: {err}')\n")
+    done = subprocess.run([sys.executable, "-c", code], env={**os.environ, **PORTABLE_ENV}, cwd=REPO,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
