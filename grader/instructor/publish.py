@@ -35,11 +35,13 @@ def release_name(root: Path, today: dt.date) -> str:
     return f"{__version__}-{today.isoformat()}" + (f"-{commit}" if commit else "")
 
 
-def build_site(root: Path, destination: Path, stamp: str, book_url: str = "", pdf_url: str = "") -> None:
+def build_site(root: Path, destination: Path, stamp: str, book_url: str = "", pdf_url: str = "",
+               release: dict[str, str] | None = None) -> None:
     """`mkdocs build --strict` into `destination`, with the version stamp in every page's footer
-    and, when the book was built beside it, links to the book (and its PDF)."""
+    and, when the book was built beside it, links to the book (and its PDF); `release` names the
+    course archive's version (COURSE_VERSION, COURSE_PUBLISHED, COURSE_URL: see course_archive)."""
     env = {**os.environ, "COURSE_STAMP": stamp, "COURSE_BOOK_URL": book_url, "COURSE_BOOK_PDF_URL": pdf_url,
-           "NO_MKDOCS_2_WARNING": "1"}
+           "NO_MKDOCS_2_WARNING": "1", **(release or {})}
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(destination)],
                           cwd=root, env=env, capture_output=True, text=True)
     if done.returncode != 0:
@@ -52,7 +54,9 @@ def build_site(root: Path, destination: Path, stamp: str, book_url: str = "", pd
               show_default=True, help="Where versioned builds go.")
 @click.option("--allow-dirty", is_flag=True, help="Publish even with uncommitted changes.")
 @click.option("--pdf", is_flag=True, help="Also the book as a PDF, where TeX is installed.")
-def publish(out: Path, allow_dirty: bool, pdf: bool) -> None:
+@click.option("--url", default="", help="The site's public address, recorded in the course archive: "
+              "`grade update` looks there for newer versions.")
+def publish(out: Path, allow_dirty: bool, pdf: bool, url: str) -> None:
     """Check the course, then build the site (and the book, when its extra is installed) into OUT/VERSION."""
     with one_line_errors():
         root = course_root()
@@ -83,8 +87,31 @@ def publish(out: Path, allow_dirty: bool, pdf: bool) -> None:
                 click.secho(book.note, fg="yellow", err=True)
         click.echo(f"Building the site into {destination / 'site'}...")
         build_site(root, destination / "site", f"Version {version}, published {today.isoformat()}.",
-                   book_url, pdf_url)
-    click.echo(f"Published {version}: {destination}")
+                   book_url, pdf_url, release_env(version, url))
+        archive = keep_archive_beside(destination)
+    click.echo(f"Published {version}: {destination}" + (f" (the course archive: {archive.name})" if archive else ""))
+
+
+def release_env(version: str, url: str) -> dict[str, str]:
+    """What the site build needs to stamp the course archive with this release."""
+    from grader.course_archive import now_utc
+
+    return {"COURSE_VERSION": version, "COURSE_PUBLISHED": now_utc(), "COURSE_URL": url}
+
+
+def keep_archive_beside(destination: Path) -> Path | None:
+    """A copy of the site's course archive named after its version, beside the site (None when the
+    site offers no course zip)."""
+    import json
+
+    from grader.course_archive import LATEST_NAME
+
+    if not (destination / "site" / LATEST_NAME).is_file():
+        return None
+    latest = json.loads((destination / "site" / LATEST_NAME).read_text(encoding="utf-8"))
+    archive = destination / f"{latest['course']}-{latest['version']}.zip"
+    shutil.copy(destination / "site" / latest["archive"], archive)
+    return archive
 
 
 def add_changelog_entry(root: Path, text: str, today: dt.date) -> None:

@@ -27,15 +27,15 @@ def folder_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if _wanted(p, folder))
 
 
-def zip_bytes(entries: Iterable[tuple[str, Path]]) -> bytes:
-    """A deterministic zip of (name in the archive, file on disk) pairs."""
+def zip_bytes(entries: Iterable[tuple[str, Path | bytes]]) -> bytes:
+    """A deterministic zip of (name in the archive, file on disk or its bytes) pairs."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, path in sorted(entries):
             info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, path.read_bytes())
+            archive.writestr(info, path if isinstance(path, bytes) else path.read_bytes())
     return buffer.getvalue()
 
 
@@ -63,6 +63,11 @@ def course_zip(root: Path, include: Iterable[str]) -> bytes:
     No top folder inside: Windows' Extract All and macOS already unzip into a folder named after
     the zip, and a second one inside it leaves the learner one folder too high for `pip install`.
     """
+    return zip_bytes(course_entries(root, include))
+
+
+def course_entries(root: Path, include: Iterable[str]) -> list[tuple[str, Path]]:
+    """The (name, file) pairs of the course zip, the starters' pristine copies included."""
     entries: list[tuple[str, Path]] = []
     for name in include:
         path = root / name
@@ -72,4 +77,4 @@ def course_zip(root: Path, include: Iterable[str]) -> bytes:
             entries.append((name, path))
         elif path.is_dir():
             entries += [(p.relative_to(root).as_posix(), p) for p in folder_files(path)]
-    return zip_bytes(_with_originals(entries))
+    return _with_originals(entries)

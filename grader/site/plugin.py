@@ -26,6 +26,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from grader.course_archive import LATEST_NAME, site_archive
 from grader.site import downloads, notebooks, pages, prewarm
 from grader.site.config import CourseConfig
 from grader.site.course import Course, CourseError, Exercise, Lesson, Module, discover_course
@@ -94,7 +95,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         if self.config.solutions and self.course.solutions:
             generated += self._solution_files(config)
         if self.config.course_zip:
-            generated.append(self._course_zip_file(config))
+            generated += self._course_zip_files(config)
         for file in generated:
             if files.get_file_from_path(file.src_uri):
                 raise PluginError(f"course: {file.src_uri} exists in docs/ and is also generated")
@@ -136,13 +137,15 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             out.append(File.generated(config, sol.notebook_uri, content=sol.notebook.read_bytes()))
         return out
 
-    def _course_zip_file(self, config: MkDocsConfig) -> File:
+    def _course_zip_files(self, config: MkDocsConfig) -> list[File]:
+        """The course archive (with its manifest, see `course_archive`) and latest.json beside the site."""
         name = self.config.course_zip_name
         # whatever the option says, solutions never go into the learner's download
         include = [p for p in self.config.course_zip_include
                    if Path(p).parts[:1] != (self.config.solutions_dir,)]
-        content = downloads.course_zip(self.root, include)
-        return File.generated(config, f"{COURSE_ZIP_DIR}/{name}.zip", content=content)
+        content, latest = site_archive(self.root, include, name)
+        return [File.generated(config, f"{COURSE_ZIP_DIR}/{name}.zip", content=content),
+                File.generated(config, LATEST_NAME, content=latest)]
 
     def _run_lessons_ahead(self, config: MkDocsConfig) -> None:
         jupyter = config.plugins.get("mkdocs-jupyter")
