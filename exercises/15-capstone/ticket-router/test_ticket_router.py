@@ -67,7 +67,7 @@ def scores(truth, predicted):
     recalls = recall_score(truth, predicted, labels=TEAMS, average=None, zero_division=0)
     return {"accuracy": float(accuracy_score(truth, predicted)),
             "macro_f1": float(f1_score(truth, predicted, labels=TEAMS, average="macro", zero_division=0)),
-            "recall_by_team": {team: float(r) for team, r in zip(TEAMS, recalls)}}
+            "recall_by_team": {team: float(r) for team, r in zip(TEAMS, recalls, strict=True)}}
 
 
 def numbers_in(text):
@@ -184,7 +184,8 @@ def test_overlap_finder_catches_exact_and_near_duplicates(nb):
     near = "the login page shows a blank screen on my new phone"
     loose = call(nb, "find_overlap", train, [near], threshold=0.7)
     assert list(loose or []) == [near], (
-        "with threshold=0.7, a text whose words overlap a training text's by 0.75 (9 shared of 12) is a near duplicate: "
+        "with threshold=0.7, a text whose words overlap a training text's by 0.75 (9 shared of 12) is a near "
+        "duplicate: "
         "use the threshold argument instead of a fixed 0.8"
     )
 
@@ -199,7 +200,9 @@ def test_shipped_holdout_shares_no_text_with_training(nb):
     assert list(found or []) == [], (
         f"your find_overlap says these holdout tickets repeat training ones, yet none does: {list(found)[:3]}"
     )
-    assert overlap_rows == 0, f"overlap_rows should count what find_overlap found on the two files (0), not {overlap_rows!r}"
+    assert overlap_rows == 0, (
+        f"overlap_rows should count what find_overlap found on the two files (0), not {overlap_rows!r}"
+    )
 
 
 @points(2, hint="The system message names the four teams and shows examples from train (e.g. "
@@ -380,7 +383,7 @@ def test_report_numbers_are_recomputed(nb):
 @points(1, hint="Each rule: {\"metric\": \"p95 latency in ms, daily\", \"threshold\": 1000, \"owner\": "
                 "\"engineering lead\"}; one on quality (F1, accuracy) and one on cost or latency.")
 def test_monitoring_plan_has_thresholds_and_owners(nb):
-    """the monitoring plan has rules with a metric, a numeric threshold and an owner, on quality and on cost or latency"""
+    """the monitoring plan's rules each have a metric, a numeric threshold and an owner; quality and cost are watched"""
     report = report_file(nb)
     rules = part(report, "monitoring")
     assert isinstance(rules, list) and len(rules) >= 2, "report['monitoring'] should be a list of at least two rules"

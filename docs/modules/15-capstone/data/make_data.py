@@ -156,10 +156,8 @@ def tickets(rows: int, rng: np.random.Generator, holdout: bool) -> pd.DataFrame:
     for _ in range(rows):
         team = str(rng.choice(teams, p=share))
         templates = TICKETS[team][TRAIN_TEMPLATES:] if holdout else TICKETS[team][:TRAIN_TEMPLATES]
-        if rng.random() < 0.05:                # vague messages: the text does not say which team
-            body = str(rng.choice(vague))
-        else:
-            body = fill(str(rng.choice(templates)), rng)
+        vague_one = rng.random() < 0.05        # vague messages: the text does not say which team
+        body = str(rng.choice(vague)) if vague_one else fill(str(rng.choice(templates)), rng)
         if rng.random() < 0.04:                # a few tickets were routed by mistake in the past
             team = str(rng.choice([t for t in teams if t != team]))
         text = str(rng.choice(OPENERS)) + body + "." + str(rng.choice(CLOSERS))
