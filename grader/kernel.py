@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from queue import Empty
 
+import zmq
 from jupyter_client import AsyncKernelManager
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
@@ -207,7 +208,7 @@ async def start_kernel(workdir: Path, exercise: Exercise, zygote: str | None = N
     # Where there are no Unix sockets (Windows), or TMPDIR is too long for one, TCP on localhost.
     runtime = Path(tempfile.mkdtemp(prefix="grader-kernel-"))
     sockets = str(runtime / "socket")
-    ipc = platform_support.unix_sockets() and len(sockets) + 3 < _UNIX_SOCKET_PATH_MAX
+    ipc = platform_support.unix_sockets() and zmq.has("ipc") and len(sockets) + 3 < _UNIX_SOCKET_PATH_MAX
     manager = AsyncKernelManager(kernel_name="grader", kernel_spec_manager=_GraderKernelSpecs(),
                                  client_class="grader.kernel.GraderKernelClient",
                                  transport="ipc" if ipc else "tcp", **({"ip": sockets} if ipc else {}),
