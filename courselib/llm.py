@@ -45,13 +45,16 @@ _NO_KEY = "no-key-set"  # local servers (Ollama, llama.cpp) ignore the key, but 
 
 _local: LocalLLMServer | None = None
 _local_lock = threading.Lock()
+_clients: dict[tuple[str, str], openai.OpenAI] = {}
 
 
 def get_client(**kwargs: Any) -> openai.OpenAI:
     """An `openai.OpenAI` client: for the provider in COURSE_LLM_BASE_URL when it is set, otherwise
     for the course's local model (started on first use, stopped when Python exits).
 
-    kwargs go to `openai.OpenAI` (for example `max_retries=0` or `timeout=30`).
+    kwargs go to `openai.OpenAI` (for example `max_retries=0` or `timeout=30`). Without kwargs, the
+    same address and key give the same client: building one loads an SSL context (about 0.1 s), and
+    code that calls get_client() for every request should not pay that each time.
     """
     import openai
 
@@ -61,7 +64,12 @@ def get_client(**kwargs: Any) -> openai.OpenAI:
     else:
         server = _local_server()
         base_url, api_key = server.base_url, server.api_key
-    return openai.OpenAI(**{"base_url": base_url, "api_key": api_key, **kwargs})
+    if kwargs:
+        return openai.OpenAI(**{"base_url": base_url, "api_key": api_key, **kwargs})
+    with _local_lock:
+        if (base_url, api_key) not in _clients:
+            _clients[base_url, api_key] = openai.OpenAI(base_url=base_url, api_key=api_key)
+        return _clients[base_url, api_key]
 
 
 def chat_model() -> str:

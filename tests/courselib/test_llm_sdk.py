@@ -386,3 +386,17 @@ def test_when_a_stream_is_left_early_or_requests_come_at_once_then_the_server_ke
 def test_when_the_answers_are_numbered_then_the_verdict_is_a_number(client):
     prompt = "Which response is better? Reply 1 or 2.\n\nResponse 1: Yes.\nResponse 2: Yes, within 14 days, unused."
     assert text(ask(client, prompt)) == "2"
+
+
+def test_when_get_client_is_called_again_then_the_same_client_until_the_address_or_key_changes(monkeypatch):
+    monkeypatch.delenv(llm.BASE_URL_VAR, raising=False)
+    first = llm.get_client()
+    assert llm.get_client() is first  # building a client costs about 0.1 s: a process keeps one
+    assert llm.get_client(max_retries=0) is not first  # options ask for a client of their own
+    with LocalLLMServer(api_key="course-check-key") as server:
+        monkeypatch.setenv(llm.BASE_URL_VAR, server.base_url)
+        monkeypatch.setenv(llm.API_KEY_VAR, "course-check-key")
+        pointed = llm.get_client()
+        assert pointed is not first and pointed.api_key == "course-check-key"
+        monkeypatch.setenv(llm.API_KEY_VAR, "another-key")
+        assert llm.get_client().api_key == "another-key"
