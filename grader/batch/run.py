@@ -12,6 +12,7 @@ from typing import Any
 
 from rich.console import Console
 
+from grader.batch.cohort_files import write_cohort_files
 from grader.batch.gradebook import Gradebook
 from grader.batch.jobs import ERROR, UNGRADABLE, GradingJob, JobOutcome, problem_record, stamp
 from grader.batch.matching import CourseIndex, Match, checks_fingerprint, exercise_fingerprint
@@ -82,6 +83,9 @@ def grade_batch(options: BatchOptions, console: Console) -> BatchReport:
         report.gradebook = Gradebook([e for e in index.order() if any(key == e for _, key in records)],
                                      learners, records)
         _publish(report.gradebook, options.out)
+        write_cohort_files(report.gradebook, options.out, {k: p.submission.read for k, p in planned.items()},
+                           {p.match.exercise.id: p.match.exercise.starter.read_bytes
+                            for p in planned.values() if p.match.exercise is not None})
     report.errors = sum(r["status"] == ERROR for r in records.values())
     print_summary(report.gradebook, console)
     return report
