@@ -59,7 +59,10 @@ def test_when_a_starter_is_edited_by_hand_then_sync_check_fails_and_names_it(cou
     assert done.returncode == 1
     assert done.stderr.strip() == "out of date: exercises/00-start-here/greeting/greeting.ipynb (run `course sync`)"
     assert "starter out of sync" in run_course("check", root=course).stdout
-    assert run_course("sync", root=course).returncode == 0
+    assert run_course("sync", "--only", "02-", root=course).stdout.strip() == (
+        "Every starter is in sync with its solution.")  # another module's starter is left alone
+    assert nbformat.read(starter, as_version=4).cells[2].source == "my_name = 'edited by hand'"
+    assert run_course("sync", "--only", "greet", root=course).returncode == 0
     assert run_course("sync", "--check", root=course).returncode == 0
 
 
