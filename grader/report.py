@@ -160,6 +160,9 @@ def _print_verdict(console: Console, result: GradeResult, errors: list[CellError
     elif any(c.because_of_cell is not None for c in result.checks if c.outcome is not Outcome.PASSED):
         console.print(f" [bold]Score {score}.[/] Fix the error in your notebook first (above), save, "
                       "and grade again.")
+    elif next(c for c in result.checks if c.outcome is not Outcome.PASSED).outcome is Outcome.NOT_ATTEMPTED:
+        console.print(f" [bold]Score {score}.[/] Next, write the part the first check marked · needs (it still "
+                      "holds `...`), save, and grade again.")
     else:
         console.print(f" [bold]Score {score}.[/] Fix the first check marked ✗, save, and grade again.")
     if result.next_hint:

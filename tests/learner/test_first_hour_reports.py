@@ -60,3 +60,16 @@ def test_when_greet_prints_instead_of_returning_then_the_report_says_it_returned
     assert done.returncode == 1, done.stderr
     assert ("     `greet` returned nothing (None): is it missing `return`, or does it print the answer instead "
             "of returning it?") in done.stdout.splitlines()
+
+
+def test_when_only_step_1_is_done_then_the_report_says_to_write_step_2_next_with_its_hint(zip_course: Path):
+    _fill_in(zip_course, ['my_name = "Ada"', 'def greet(name):\n    # YOUR CODE HERE\n    ...',
+                          "print(greet(my_name))"])
+    done = grade_here("greeting", cwd=zip_course)
+    report = [line.rstrip() for line in done.stdout.splitlines()]
+    assert report[-2:] == [
+        " Score 1/4. Next, write the part the first check marked · needs (it still holds `...`), save, and "
+        "grade again.",
+        ' Hint: Step 2 needs one line starting with `return` that gives back the text: "Hello, ", then the name, '
+        'then "!". Mind the comma, the space and the exclamation mark.',
+    ]
