@@ -6,6 +6,7 @@ graded on a cluster or resumed after a kill writes the same files as one graded 
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -29,13 +30,24 @@ def write_cohort_files(book: Gradebook, out: Path, notebooks: Notebooks, starter
     write_atomically(out / REPORT_FILE, render_report(book, cohort_pairs(book, notebooks, starters)))
 
 
-def cohort_pairs(book: Gradebook, notebooks: Notebooks, starters: Starters) -> list[SimilarPair]:
-    """Every exercise's alike pairs among the notebooks that were graded, most alike first."""
+def cohort_pairs(book: Gradebook, notebooks: Notebooks, starters: Starters) -> list[SimilarPair] | None:
+    """Every exercise's alike pairs among the notebooks that were graded, most alike first;
+    None without copydetect (the report says how to add it: the grades matter more)."""
+    if importlib.util.find_spec("copydetect") is None:
+        return None
     pairs: list[SimilarPair] = []
     for exercise in book.exercises:
-        codes = {learner: notebook_code(notebooks[learner, key]())
+        codes = {learner: _code(notebooks[learner, key])
                  for (learner, key), record in book.records.items()
                  if key == exercise and record["status"] not in (ERROR, UNGRADABLE) and (learner, key) in notebooks}
-        starter = notebook_code(starters[exercise]()) if exercise in starters else ""
+        starter = _code(starters[exercise]) if exercise in starters else ""
         pairs += similar_pairs(exercise, codes, starter)
     return sorted(pairs, key=lambda p: -p.similarity)
+
+
+def _code(read: Callable[[], bytes]) -> str:
+    """A notebook's code; one moved or deleted since it was graded has none to compare."""
+    try:
+        return notebook_code(read())
+    except OSError:
+        return ""

@@ -67,12 +67,14 @@ Grades: <code>gradebook.csv</code>; for your LMS: <code>canvas-grades.csv</code>
 <h2 id="pairs">Pairs to look at</h2>
 <p class="muted">Code alike beyond the starter, variable names and comments aside; the shared parts are marked.
 Alike is not proof of copying: talk to the learners first.</p>
+{% if pairs is none %}<p class="none">Comparing submissions needs copydetect: pip install copydetect,
+then run the batch again (nothing is graded twice).</p>{% else %}
 {% for p in pairs %}<details class="similar"{% if loop.first %} open{% endif %}>
 <summary><strong>{{ p.exercise }}</strong>: {{ p.first }} and {{ p.second }},
 {{ "%.0f"|format(100 * p.similarity) }}% alike</summary>
 <div class="pair"><div><h4>{{ p.first }}</h4><pre>{{ p.first_html|safe }}</pre></div>
 <div><h4>{{ p.second }}</h4><pre>{{ p.second_html|safe }}</pre></div></div></details>
-{% else %}<p class="none">No pair of submissions is alike beyond the starter.</p>{% endfor %}
+{% else %}<p class="none">No pair of submissions is alike beyond the starter.</p>{% endfor %}{% endif %}
 
 <h2 id="timing">Grading time</h2>
 {% if times %}<img alt="Grading time per submission" src="data:image/png;base64,{{ times_png }}">
@@ -85,7 +87,8 @@ Alike is not proof of copying: talk to the learners first.</p>
 """
 
 
-def render_report(book: Gradebook, pairs: Sequence[SimilarPair]) -> str:
+def render_report(book: Gradebook, pairs: Sequence[SimilarPair] | None) -> str:
+    """The page; `pairs` None when similarity could not be computed (copydetect missing)."""
     rates = check_rates(book)
     times = timings(book)
     template = Environment(autoescape=True).from_string(_PAGE)

@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page, Request, expect
 
 from grader.batch.exports import to_canvas_csv, to_moodle_csv
 from grader.batch.gradebook import Gradebook
+from grader.batch.report_html import render_report
 from tests.batch.cohort_insight import graded_cohort, make_cohort
 from tests.batch.conftest import run
 from tests.site.test_site_browser import browser  # noqa: F401  (the project's chromium, shared)
@@ -151,3 +152,11 @@ def test_when_a_dask_cluster_grades_then_the_report_and_exports_are_written_too(
                                                    ["cy", "", "cy", "", "", "1", "2"]]
     page = (out / "report.html").read_text()
     assert "<strong>stats</strong>: ada and cy" in page and page.count('<details class="similar"') == 1
+
+
+def test_when_copydetect_is_missing_then_the_report_still_comes_and_says_how_to_compare():
+    records = {("ann", "greeting"): {"status": "failed", "score": 0.0, "max_score": 4, "notebook": "ann/greeting.ipynb",
+                                     "checks": [{"description": "greets", "outcome": "failed", "message": "say hi"}]}}
+    page = render_report(Gradebook(["greeting"], ["ann"], records), None)
+    assert "Comparing submissions needs copydetect: pip install copydetect" in page
+    assert "<script" not in page and not re.search(r'(src|href)="(https?:)?//', page)  # nothing to fetch
