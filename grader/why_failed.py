@@ -21,10 +21,11 @@ PRINTED_LINES = 5
 
 def kind_of(value: Any) -> str:
     """The kind of a value, in the words the first lessons use."""
-    value = getattr(value, "expected", value)  # pytest.approx(34.65) stands for a number
+    if type(value).__name__.startswith("Approx"):  # pytest.approx(34.65) stands for a number
+        value = getattr(value, "expected", value)
     if value is None:
         return "nothing (None)"
-    if isinstance(value, bool):
+    if isinstance(value, bool) or type(value).__name__ in ("bool_", "bool"):  # numpy's True is not a bool
         return "True or False"
     if isinstance(value, numbers.Number):
         return "a number"
@@ -34,9 +35,10 @@ def kind_of(value: Any) -> str:
         if isinstance(value, kind):
             return words
     if isinstance(value, RemoteObject):
-        return f"a {value.type_name}"
+        return f"a value of type {value.type_name}"
     name = type(value).__name__
-    return {"DataFrame": "a table (DataFrame)", "Series": "a column (Series)"}.get(name, f"a {name}")
+    return {"DataFrame": "a table (DataFrame)", "Series": "a column (Series)",
+            "ndarray": "a numpy array"}.get(name, f"a value of type {name}")
 
 
 def difference(got: Any, expected: Any, answers: Sequence[Answer]) -> str:
