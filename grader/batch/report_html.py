@@ -18,6 +18,7 @@ from grader.batch.insight import CheckRate, check_rates, common_failures, scores
 from grader.batch.similarity import SimilarPair
 
 SLOWEST = 10
+PAIRS_SHOWN = 40  # each carries two notebooks' code: a cohort sharing one answer must not bloat the page
 
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -69,12 +70,15 @@ Grades: <code>gradebook.csv</code>; for your LMS: <code>canvas-grades.csv</code>
 Alike is not proof of copying: talk to the learners first.</p>
 {% if pairs is none %}<p class="none">Comparing submissions needs copydetect: pip install copydetect,
 then run the batch again (nothing is graded twice).</p>{% else %}
-{% for p in pairs %}<details class="similar"{% if loop.first %} open{% endif %}>
+{% for p in pairs[:pairs_shown] %}<details class="similar"{% if loop.first %} open{% endif %}>
 <summary><strong>{{ p.exercise }}</strong>: {{ p.first }} and {{ p.second }},
 {{ "%.0f"|format(100 * p.similarity) }}% alike</summary>
 <div class="pair"><div><h4>{{ p.first }}</h4><pre>{{ p.first_html|safe }}</pre></div>
 <div><h4>{{ p.second }}</h4><pre>{{ p.second_html|safe }}</pre></div></div></details>
-{% else %}<p class="none">No pair of submissions is alike beyond the starter.</p>{% endfor %}{% endif %}
+{% else %}<p class="none">No pair of submissions is alike beyond the starter.</p>{% endfor %}
+{% if pairs|length > pairs_shown %}<p class="more">And {{ pairs|length - pairs_shown }} more pairs,
+less alike or as alike
+as the last one shown.</p>{% endif %}{% endif %}
 
 <h2 id="timing">Grading time</h2>
 {% if times %}<img alt="Grading time per submission" src="data:image/png;base64,{{ times_png }}">
@@ -95,7 +99,7 @@ def render_report(book: Gradebook, pairs: Sequence[SimilarPair] | None) -> str:
     return template.render(
         book=book, learners=len(book.learners), notebooks=len(book.records),
         rates=rates, rates_png=_rates_plot(rates) if rates else "",
-        failures=common_failures(book), stuck=stuck_learners(book), pairs=pairs,
+        failures=common_failures(book), stuck=stuck_learners(book), pairs=pairs, pairs_shown=PAIRS_SHOWN,
         score_plots=[(e, _scores_plot(scores(book, e), book.max_score(e))) for e in book.exercises],
         times=times, times_png=_times_plot([t.seconds for t in times]) if times else "", slowest=SLOWEST,
     )

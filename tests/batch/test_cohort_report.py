@@ -16,7 +16,8 @@ from playwright.sync_api import Browser, Page, Request, expect
 
 from grader.batch.exports import to_canvas_csv, to_moodle_csv
 from grader.batch.gradebook import Gradebook
-from grader.batch.report_html import render_report
+from grader.batch.report_html import PAIRS_SHOWN, render_report
+from grader.batch.similarity import SimilarPair
 from tests.batch.cohort_insight import graded_cohort, make_cohort
 from tests.batch.conftest import run
 from tests.site.test_site_browser import browser  # noqa: F401  (the project's chromium, shared)
@@ -160,3 +161,11 @@ def test_when_copydetect_is_missing_then_the_report_still_comes_and_says_how_to_
     page = render_report(Gradebook(["greeting"], ["ann"], records), None)
     assert "Comparing submissions needs copydetect: pip install copydetect" in page
     assert "<script" not in page and not re.search(r'(src|href)="(https?:)?//', page)  # nothing to fetch
+
+
+def test_when_many_pairs_are_alike_then_the_report_shows_the_most_alike_and_counts_the_rest():
+    book = Gradebook(["stats"], [], {})
+    pairs = [SimilarPair("stats", f"a{n:02d}", f"b{n:02d}", 1 - n / 100, 200, "x", "y") for n in range(PAIRS_SHOWN + 3)]
+    page = render_report(book, pairs)
+    assert page.count('<details class="similar"') == PAIRS_SHOWN and "a00 and b00" in page
+    assert "And 3 more pairs" in page
