@@ -17,6 +17,7 @@ from rich.markup import escape
 
 from grader.cli_errors import one_line_errors
 from grader.errors import UngradableInput
+from grader.learner.update_command import update_command
 
 if TYPE_CHECKING:
     from grader.exercise import Exercise
@@ -152,4 +153,4 @@ def _watch_targets(exercise: str | None) -> tuple[dict[Path, Exercise], Path | N
     return targets, None
 
 
-LEARNER_COMMANDS = [list_command, next_command, hint_command, reset_command, watch_command]
+LEARNER_COMMANDS = [list_command, next_command, hint_command, reset_command, watch_command, update_command]
