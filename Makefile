@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build lint bench clean
+.PHONY: serve test test-fast build lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +29,18 @@ build: $(VENV)/.site
 # POSIX-only modules and functions taken away (tests/portable/posix_removed); no sandbox, as there.
 PORTABLE := GRADER_PORTABLE=1 GRADER_NO_SANDBOX=1 PYTHONPATH=$(CURDIR)/tests/portable/posix_removed
 
+# Tests run in parallel (pytest-xdist): a grading mostly waits for its kernel, so two per core.
+# Tests sharing a costly build run on one worker (tests/conftest.py groups them).
+XDIST := -n 4 --dist loadgroup
+
 test: $(VENV)/.dev
-	$(BIN)/ruff check grader tests benchmarks
-	$(BIN)/pytest
-	$(PORTABLE) $(BIN)/pytest -m portable tests/learner tests/grader/test_behaviours.py
+	$(BIN)/ruff check grader tests benchmarks courselib
+	$(BIN)/pytest $(XDIST)
+	$(PORTABLE) $(BIN)/pytest $(XDIST) -m portable tests/learner tests/grader/test_behaviours.py
+
+# The inner loop: everything but the whole-course builds and the browser.
+test-fast: $(VENV)/.dev
+	$(BIN)/pytest $(XDIST) -m "not slow and not browser"
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check grader tests benchmarks
