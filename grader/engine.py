@@ -21,7 +21,7 @@ from grader.kernel import RunningKernel, start_kernel
 from grader.load import load_notebook
 from grader.prepare import fill_working_folder
 from grader.result import CheckResult, GradeResult, Outcome, versions
-from grader.sandbox import sandbox_status
+from grader.sandbox import sandbox_notes, sandbox_status
 from grader.sandbox.checks_first import ChecksReadFirst
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def grade_notebook(notebook: Path, exercise: Exercise, extra_checks: Path | None
         exercise_id=exercise.id, title=exercise.title, notebook=str(notebook),
         checks=tuple(checks), cell_errors=tuple(execution.errors),
         stopped_at=execution.stopped_at, stop_reason=execution.stop_reason,
-        stopped_where=execution.stopped_where, notes=tuple(execution.notes),
+        stopped_where=execution.stopped_where, notes=(*execution.notes, *sandbox_notes()),
         out_of_time=execution.out_of_time,
         next_hint=next_hint(exercise, checks, hints_shown),
         timings={"execute": round(executed - started, 3), "checks": round(time.perf_counter() - executed, 3),

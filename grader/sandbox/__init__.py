@@ -23,13 +23,17 @@ NETWORKS = ("none", "loopback")
 
 @functools.cache
 def sandbox_status() -> str:
-    """How this machine sandboxes kernels, e.g. "landlock-7" (Landlock ABI 7), or "unsandboxed"."""
+    """How this machine sandboxes kernels: "landlock-7+namespaces" (Landlock ABI 7, and user
+    namespaces), "landlock-7" (Landlock alone), or "unsandboxed"."""
     if not sys.platform.startswith("linux") or os.environ.get("GRADER_NO_SANDBOX"):
         return UNSANDBOXED
     from grader.sandbox.landlock import abi_version
+    from grader.sandbox.namespaces import namespaces_allowed
 
     abi = abi_version()
-    return f"landlock-{abi}" if abi else UNSANDBOXED
+    if not abi:
+        return UNSANDBOXED
+    return f"landlock-{abi}+namespaces" if namespaces_allowed() else f"landlock-{abi}"
 
 
 def unsandboxed_reason() -> str:
@@ -52,7 +56,8 @@ def kernel_env(exercise: Exercise) -> dict[str, str]:
     """What a kernel's environment carries to sandbox itself for `exercise` (nothing where it cannot)."""
     if sandbox_status() == UNSANDBOXED:
         return {}
-    return {ENV: getattr(exercise, "network", "none")}
+    namespaces = "+namespaces" if sandbox_status().endswith("+namespaces") else ""
+    return {ENV: getattr(exercise, "network", "none") + namespaces}
 
 
 def confine_kernel(argv: list[str]) -> None:

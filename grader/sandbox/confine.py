@@ -21,7 +21,7 @@ from pathlib import Path
 
 from grader.sandbox import landlock, namespaces
 
-ENV = "GRADER_SANDBOX"  # set by the grader: the exercise's network ("none" or "loopback")
+ENV = "GRADER_SANDBOX"  # set by the grader: the exercise's network ("none" or "loopback"), "+namespaces"
 FILE_SIZE_MB = 64  # no single file larger: a notebook cannot fill the disk with one write
 PROCESSES = 256  # threads and processes of the sandbox, where it has a user namespace of its own
 _SYSTEM_READ = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/proc", "/sys/devices/system/cpu",
@@ -41,16 +41,16 @@ class SandboxFailed(RuntimeError):
 def confine_kernel(argv: list[str]) -> None:
     """Sandbox this kernel process if the grader asked for it (`GRADER_SANDBOX`); else do nothing.
     `argv`: the kernel's command line, which names its connection file."""
-    network = os.environ.pop(ENV, "")
+    network, _, namespaces = os.environ.pop(ENV, "").partition("+")
     if not network:
         return
     try:
-        _confine(Path.cwd(), _connection_file(argv), loopback=network == "loopback")
+        _confine(Path.cwd(), _connection_file(argv), loopback=network == "loopback", isolate=bool(namespaces))
     except OSError as err:
         raise SandboxFailed(f"the kernel could not enter its sandbox ({err})") from err
 
 
-def _confine(workdir: Path, connection: Path, loopback: bool) -> None:
+def _confine(workdir: Path, connection: Path, loopback: bool, isolate: bool) -> None:
     runtime = connection.parent
     info = json.loads(connection.read_text())
     tcp_ports = [int(v) for k, v in info.items() if k.endswith("_port")] if info.get("transport") == "tcp" else []
@@ -62,6 +62,8 @@ def _confine(workdir: Path, connection: Path, loopback: bool) -> None:
     # No network at all (a network namespace of its own) unless the exercise's checks run a course
     # server on this machine's 127.0.0.1, or the grader reaches the kernel over TCP.
     try:
+        if not isolate:
+            raise namespaces.NamespacesUnavailable(1, "user namespaces are not allowed here")
         namespaces.isolate(tmp, [workdir, runtime, *reads], network=not (tcp_ports or loopback))
         resource.setrlimit(resource.RLIMIT_NPROC, (PROCESSES, PROCESSES))  # counted in its own namespace
         private_tmp = [tmp]

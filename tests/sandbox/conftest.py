@@ -40,6 +40,18 @@ ATTACKS = {
                   "        time.sleep(30)\n        os._exit(0)\n    forked += 1"),
     "fill_disk": "with open('big.bin', 'wb') as f:\n    for _ in range(200):\n        f.write(b'x' * (1 << 20))",
 }
+# A forked kernel's parent is the zygote, whose command line names its socket: asking it for a
+# kernel of the notebook's choosing would be one without a sandbox.
+BATCH_ATTACKS = {
+    "ask_the_zygote_for_a_kernel": ("import os, socket\n"
+                                    "address = open(f'/proc/{{os.getppid()}}/cmdline').read().split(chr(0))[-2]\n"
+                                    "assert address.endswith('zygote.sock'), address\n"
+                                    "client = socket.socket(socket.AF_UNIX)\nclient.connect(address)\n"
+                                    "try:\n    client.sendall(b'{{\"argv\": [], \"cwd\": \"/\", \"env\": {{}}}}\\n')\n"
+                                    "    answer = client.recv(100)\nexcept OSError:\n    answer = b''\n"
+                                    "if answer:\n    raise RuntimeError(f'the zygote forked {{answer}}')\n"
+                                    "raise PermissionError('the zygote refused')"),
+}
 # How the attack cell must end: the error it raises inside the sandbox. A path can also be missing
 # altogether: the kernel's own /tmp hides the instructor's folders there (pytest's tmp_path included).
 REFUSED = ("PermissionError", "FileNotFoundError")
@@ -63,7 +75,7 @@ class Scene:
         return self.root / "exercises" / "00-start-here" / "greeting" / "test_greeting.py"
 
     def attack(self, name: str, hidden_file: Path) -> str:
-        return ATTACKS[name].format(
+        return {**ATTACKS, **BATCH_ATTACKS}[name].format(
             check=str(self.check_file), rewritten=REWRITTEN, hidden=str(hidden_file),
             outside=str(self.outside / "planted.txt"), results=str(self.out / "results" / "planted.json"),
             home=str(Path.home()), other=str(self.honest), port=self.listener.getsockname()[1])
@@ -87,7 +99,11 @@ class Scene:
 
 @pytest.fixture(scope="package")
 def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
-    tmp = tmp_path_factory.mktemp("scene")
+    yield from make_scene(tmp_path_factory.mktemp("scene"))
+
+
+def make_scene(tmp: Path) -> Iterator[Scene]:
+    """The instructor's side in `tmp`, for as long as the generator is not closed."""
     root = make_course(tmp / "course")
     outside = tmp / "outside"
     outside.mkdir()

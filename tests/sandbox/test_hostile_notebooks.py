@@ -15,7 +15,7 @@ from grader.course_cli import main as course
 from grader.sandbox import UNSANDBOXED, sandbox_status
 from tests.batch.conftest import greeting
 from tests.conftest import run_grade
-from tests.sandbox.conftest import ATTACKS, HIDDEN_CHECK, Scene, attack_cell_error
+from tests.sandbox.conftest import ATTACKS, BATCH_ATTACKS, HIDDEN_CHECK, Scene, attack_cell_error
 
 pytestmark = pytest.mark.skipif(sandbox_status() == UNSANDBOXED, reason="this machine cannot sandbox kernels")
 
@@ -39,13 +39,13 @@ def graded(scene: Scene, tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
     with ThreadPoolExecutor(2) as pool:
         alone = dict(zip(ATTACKS, pool.map(grade_one, ATTACKS), strict=True))
     submissions = scene.honest.parent.parent
-    for name in ATTACKS:
+    for name in [*ATTACKS, *BATCH_ATTACKS]:
         greeting(submissions / name / "greeting.ipynb", extra_cells=[scene.attack(name, hidden_file)])
     done = CliRunner().invoke(course, ["grade-batch", str(submissions), "--out", str(scene.out), "--workers", "2",
                                        "--extra-checks", str(scene.hidden)], env={"COURSE_ROOT": str(scene.root)})
     assert done.exit_code == 0, done.output
     batch = {name: json.loads((scene.out / "results" / name / "greeting.json").read_text())
-             for name in [*ATTACKS, "honest"]}
+             for name in [*ATTACKS, *BATCH_ATTACKS, "honest"]}
     return {"alone": alone, "batch": batch, "before": before, "after": scene.fingerprint()}
 
 
@@ -57,7 +57,7 @@ def test_when_a_notebook_attacks_then_grade_stops_it_in_the_sandbox(graded: dict
     assert record["score"] == 5 and record["max_score"] == 5, "the honest part still counts, the attack adds nothing"
 
 
-@pytest.mark.parametrize("attack", list(ATTACKS))
+@pytest.mark.parametrize("attack", [*ATTACKS, *BATCH_ATTACKS])
 def test_when_a_notebook_attacks_then_grade_batch_stops_it_in_the_sandbox(graded: dict[str, Any], attack: str):
     record = graded["batch"][attack]
     attack_cell_error(record, attack)

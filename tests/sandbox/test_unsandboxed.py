@@ -5,12 +5,13 @@ gradebook says which notebooks were graded that way."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from grader.course_cli import main as course
 from grader.sandbox import sandbox_status
 from tests.batch.conftest import greeting, make_course
 from tests.conftest import run_grade
@@ -41,20 +42,17 @@ def test_when_the_sandbox_is_available_then_grade_says_nothing_of_it(course_root
 
 
 def test_when_the_sandbox_is_unavailable_then_grade_batch_refuses_without_unsandboxed(
-        course_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("GRADER_NO_SANDBOX", "1")
-    sandbox_status.cache_clear()
+        course_root: Path, tmp_path: Path):
     greeting(tmp_path / "subs" / "ada" / "greeting.ipynb")
-    try:
-        refused = CliRunner().invoke(course, ["grade-batch", str(tmp_path / "subs"), "--out", str(tmp_path / "out")])
-        assert refused.exit_code == 2
-        assert "this machine cannot sandbox the notebooks it grades" in refused.output
-        assert not (tmp_path / "out").exists()
-        done = CliRunner().invoke(course, ["grade-batch", str(tmp_path / "subs"), "--out", str(tmp_path / "out"),
-                                           "--workers", "1", "--unsandboxed"])
-    finally:
-        sandbox_status.cache_clear()
-    assert done.exit_code == 0, done.output
+    batch = [sys.executable, "-m", "grader.course_cli", "grade-batch", str(tmp_path / "subs"),
+             "--out", str(tmp_path / "out"), "--workers", "1"]
+    env = {**os.environ, **OFF}  # a batch of its own: its workers start with this environment
+    refused = subprocess.run(batch, capture_output=True, text=True, env=env, timeout=300)
+    assert refused.returncode == 2
+    assert "this machine cannot sandbox the notebooks it grades" in refused.stderr
+    assert not (tmp_path / "out").exists()
+    done = subprocess.run([*batch, "--unsandboxed"], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
     assert (tmp_path / "out" / "gradebook.csv").read_text().splitlines() == [
         "learner,greeting,total,out_of,graded_unsandboxed", "ada,4,4,4,greeting"]
     book = json.loads((tmp_path / "out" / "gradebook.json").read_text())
