@@ -87,6 +87,12 @@ INDEPENDENT = {
 }
 
 
+# Gil wrote his own, but took Ada's describe: alike, less than the copies.
+BORROWED = [STATS_STARTER[0], "def average(values):\n    n = len(values)\n    return sum(values) / n if n else 0.0",
+            "def warm_days(values, limit):\n    above = 0\n    for x in values:\n        above += x > limit\n"
+            "    return above", ADA[3], STATS_STARTER[4]]
+
+
 def codes_of(notebooks: dict[str, list[str]], tmp_path: Path) -> dict[str, str]:
     """Each learner's cells written as a real notebook, then read back as the batch reads it."""
     return {who: notebook_code(write_nb(cells, tmp_path / who / "stats.ipynb").read_bytes())
@@ -104,6 +110,13 @@ def test_when_copies_are_disguised_then_they_rank_first_and_independent_answers_
     assert flagged[:3] and all(pair <= {"ada", "eli", "fox"} for pair in flagged[:3]), flagged
     assert sorted(map(sorted, flagged)) == [["ada", "eli"], ["ada", "fox"], ["eli", "fox"]]
     assert all(p.similarity >= 0.8 for p in pairs)
+
+
+def test_when_one_learner_borrowed_a_part_then_the_whole_copies_still_rank_above_him(tmp_path: Path):
+    codes = codes_of({"ada": ADA, "eli": RENAMED, "fox": RESPLIT, "gil": BORROWED, **INDEPENDENT}, tmp_path)
+    ranked = [{p.first, p.second} for p in similar_pairs("stats", codes, starter_code(tmp_path))]
+    assert {"ada", "gil"} in ranked[3:]  # the borrowing shows, below the copies
+    assert all(pair <= {"ada", "eli", "fox"} for pair in ranked[:3])
 
 
 def test_when_a_pair_is_flagged_then_the_shared_code_is_marked_in_both_and_the_starter_is_not(tmp_path: Path):
