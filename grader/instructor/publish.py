@@ -56,7 +56,10 @@ def build_site(root: Path, destination: Path, stamp: str, book_url: str = "", pd
 @click.option("--pdf", is_flag=True, help="Also the book as a PDF, where TeX is installed.")
 @click.option("--url", default="", help="The site's public address, recorded in the course archive: "
               "`grade update` looks there for newer versions.")
-def publish(out: Path, allow_dirty: bool, pdf: bool, url: str) -> None:
+@click.option("--deploy", "target", default="", help="Then put the site online: a git remote, URL or bare "
+              "repository (the site becomes the --branch branch, via ghp-import), or a folder to copy it into.")
+@click.option("--branch", default="gh-pages", show_default=True, help="The branch --deploy pushes the site to.")
+def publish(out: Path, allow_dirty: bool, pdf: bool, url: str, target: str, branch: str) -> None:
     """Check the course, then build the site (and the book, when its extra is installed) into OUT/VERSION."""
     with one_line_errors():
         root = course_root()
@@ -90,6 +93,12 @@ def publish(out: Path, allow_dirty: bool, pdf: bool, url: str) -> None:
                    book_url, pdf_url, release_env(version, url))
         archive = keep_archive_beside(destination)
     click.echo(f"Published {version}: {destination}" + (f" (the course archive: {archive.name})" if archive else ""))
+    if target:
+        from grader.instructor.deploy import deploy
+
+        with one_line_errors():
+            where = deploy(destination / "site", target, root, branch, f"Publish {version}")
+        click.echo(f"Deployed the site to {where}.")
 
 
 def release_env(version: str, url: str) -> dict[str, str]:
