@@ -20,6 +20,7 @@ from grader.batch.report_html import PAIRS_SHOWN, render_report
 from grader.batch.similarity import SimilarPair
 from tests.batch.cohort_insight import graded_cohort, make_cohort
 from tests.batch.conftest import run
+from tests.batch.test_interrupt import start_batch
 from tests.site.test_site_browser import browser  # noqa: F401  (the project's chromium, shared)
 
 
@@ -169,3 +170,16 @@ def test_when_many_pairs_are_alike_then_the_report_shows_the_most_alike_and_coun
     page = render_report(book, pairs)
     assert page.count('<details class="similar"') == PAIRS_SHOWN and "a00 and b00" in page
     assert "And 3 more pairs" in page
+
+
+def test_when_a_batch_killed_by_kill_9_is_run_again_then_the_report_and_exports_cover_everyone(
+        course_root: Path, tmp_path: Path):
+    batch, _, subs, out = start_batch(course_root, tmp_path, learners=2)
+    batch.kill()
+    batch.communicate(timeout=10)
+    assert not (out / "report.html").exists()  # killed while grading: nothing written at the end yet
+    run(subs, out, course_root, workers=2)
+    assert rows(out / "canvas-grades.csv")[2:] == [["learner0", "", "learner0", "", "", "0"],
+                                                   ["learner1", "", "learner1", "", "", "0"]]
+    page = (out / "report.html").read_text()
+    assert page.count("loop: cell 1 ran too long") == 2
