@@ -31,7 +31,7 @@ def update_command(source: str | None, check_only: bool) -> None:
             click.echo(f"An earlier update to version {finished.target} had stopped halfway: it is finished now.")
         current = update.current_manifest(root)
         source = source or update.default_source(current)
-        have = current.release.version if current else "unknown"
+        have = current.release.version if current else "not recorded"
         if check_only:
             newest = update.newest_release(source)
             if update.check_release(current, newest):
@@ -52,7 +52,8 @@ def update_command(source: str | None, check_only: bool) -> None:
 
 
 def _say_plan(plan: Plan) -> None:
-    click.echo(f"Updating the course from version {plan.current} to version {plan.target}.")
+    since = f" from version {plan.current}" if plan.current != "unknown" else ""
+    click.echo(f"Updating the course{since} to version {plan.target}.")
     if plan.news:
         click.echo("What changed:")
         for date, entry in plan.news:

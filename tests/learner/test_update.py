@@ -264,3 +264,22 @@ def test_when_the_update_is_killed_then_running_it_again_finishes_the_job(
     assert (learner / LESSON).is_file() and "value = 41" in (learner / SECOND / "demo.ipynb").read_text()
     assert json.loads((learner / ".course-manifest.json").read_text())["version"] == "2.0"
     assert not (learner / ".course-update").exists()
+
+
+def test_when_the_course_was_downloaded_before_manifests_then_update_still_keeps_the_learners_notebook(
+        course: Path, tmp_path: Path):
+    from grader.site.downloads import course_zip
+
+    version_one(course, UNREACHABLE)
+    learner = unpack(course_zip(course, INCLUDE), tmp_path / "learner")  # the zip as the site made it before
+    write_nb(["value = 41"], learner / SECOND / "demo.ipynb")
+    archive = tmp_path / "v2.zip"
+    archive.write_bytes(version_two(course, UNREACHABLE))
+
+    done = grade_here("update", str(archive), cwd=learner)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Updating the course to version 2.0.\n")
+    assert "value = 41" in (learner / SECOND / "demo.ipynb").read_text()
+    assert (learner / SECOND / "demo.new.ipynb").read_bytes() == (course / SECOND / "demo.ipynb").read_bytes()
+    assert (learner / THIRD / "demo.ipynb").read_bytes() == (course / THIRD / "demo.ipynb").read_bytes()
+    assert not (learner / THIRD / "demo.new.ipynb").exists()  # its starter was known untouched: replaced
