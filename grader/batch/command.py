@@ -54,6 +54,8 @@ def grade_batch(submissions: Path, out: Path, workers: int | None, scheduler: st
             sys.exit(EXIT_INTERRUPTED)
     click.echo(f"Graded {report.graded}, kept {report.kept} from earlier runs. "
                f"Gradebook: {out / 'gradebook.csv'}; summary: {out / 'summary.md'}.")
+    click.echo(f"Open {out / 'report.html'} to see what to reteach, who to help and which submissions are alike; "
+               "for your LMS: canvas-grades.csv, moodle-grades.csv.")
     if report.errors:
         click.secho(f"{report.errors} notebooks hit a grader error; rerun to try them again.", fg="red", err=True)
         sys.exit(3)

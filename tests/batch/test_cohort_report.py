@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from playwright.sync_api import Browser, Page, Request, expect
 
 from grader.batch.exports import to_canvas_csv, to_moodle_csv
 from grader.batch.gradebook import Gradebook
 from grader.batch.report_html import PAIRS_SHOWN, render_report
 from grader.batch.similarity import SimilarPair
+from grader.course_cli import main as course
 from tests.batch.cohort_insight import graded_cohort, make_cohort
 from tests.batch.conftest import run
 from tests.batch.test_interrupt import start_batch
@@ -173,12 +175,14 @@ def test_when_many_pairs_are_alike_then_the_report_shows_the_most_alike_and_coun
 
 
 def test_when_a_batch_killed_by_kill_9_is_run_again_then_the_report_and_exports_cover_everyone(
-        course_root: Path, tmp_path: Path):
+        course_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     batch, _, subs, out = start_batch(course_root, tmp_path, learners=2)
     batch.kill()
     batch.communicate(timeout=10)
     assert not (out / "report.html").exists()  # killed while grading: nothing written at the end yet
-    run(subs, out, course_root, workers=2)
+    monkeypatch.setenv("COURSE_ROOT", str(course_root))
+    done = CliRunner().invoke(course, ["grade-batch", str(subs), "--out", str(out), "--workers", "2"])
+    assert f"Open {out / 'report.html'} to see what to reteach, who to help" in done.output, done.output
     assert rows(out / "canvas-grades.csv")[2:] == [["learner0", "", "learner0", "", "", "0"],
                                                    ["learner1", "", "learner1", "", "", "0"]]
     page = (out / "report.html").read_text()
