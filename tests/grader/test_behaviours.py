@@ -103,7 +103,7 @@ def test_when_a_cell_loops_forever_then_it_times_out_and_the_rest_is_graded(exer
     folder = exercise(VALUE_IS_42, "[limits]\ncell_timeout = 2\n")
     started = time.monotonic()
     result = grade(folder, ["while True:\n    pass", "value = 42"], tmp_path)
-    assert time.monotonic() - started < 15
+    assert time.monotonic() - started < 60  # stopped by its 2 s limit, not the 300 s total (a busy machine is slow)
     assert result.status is Status.PASSED
     [error] = result.cell_errors
     assert error.timed_out and error.cell == 1
