@@ -65,6 +65,7 @@ class Plan:
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     beside: list[tuple[str, str]] = field(default_factory=list)  # (learner's notebook, new one beside)
+    merged: list[tuple[str, str]] = field(default_factory=list)  # (learner's notebook, a safe merge beside)
     backed_up: list[tuple[str, str]] = field(default_factory=list)  # (learner's file, its backup)
     news: list[list[str]] = field(default_factory=list)  # changelog entries since the learner's version
 
@@ -189,6 +190,18 @@ def _free_name(root: Path, name: str, tag: str) -> str:
     return candidate.as_posix()
 
 
+def _safe_merge(root: Path, name: str, given: str | None, new: bytes) -> str | None:
+    """The learner's notebook merged cell by cell with its new starter, when the old starter is known
+    (its pristine copy, as given) and the merge is safe."""
+    from grader.learner.cell_merge import merge_notebooks
+
+    path = PurePosixPath(name)
+    old = root / path.parent / ORIGINAL_DIR / path.name
+    if given is None or _hash_of(old) != given:
+        return None
+    return merge_notebooks(old.read_bytes(), (root / name).read_bytes(), new)
+
+
 def make_plan(root: Path, archive: zipfile.ZipFile, new: Manifest, current: Manifest | None) -> Plan:
     """Stage every file to write into WORK_DIR/new and say what will happen to each."""
     plan = Plan(current.release.version if current else "unknown", new.release.version)
@@ -218,10 +231,17 @@ def make_plan(root: Path, archive: zipfile.ZipFile, new: Manifest, current: Mani
         elif _is_learner_notebook(name):
             beside = _free_name(root, name, "new")
             stage(beside, data, existed=False)
-            # older than the learner's notebook, so grading does not take it for where they worked
-            earlier = (root / name).stat().st_mtime - 1
-            os.utime(staging / beside, (earlier, earlier))
             plan.beside.append((name, beside))
+            extra = [beside]
+            merge = _safe_merge(root, name, given.get(name), data)
+            if merge is not None:
+                extra.append(_free_name(root, name, "merged"))
+                stage(extra[-1], merge.encode("utf-8"), existed=False)
+                plan.merged.append((name, extra[-1]))
+            # older than the learner's notebook, so grading does not take them for where they worked
+            earlier = (root / name).stat().st_mtime - 1
+            for path in extra:
+                os.utime(staging / path, (earlier, earlier))
         else:
             backup = _free_name(root, name, f"bak-{stamp}")
             shutil.copy2(root / name, root / backup)  # a copy: nothing is missing if the update stops

@@ -65,5 +65,8 @@ def _say_plan(plan: Plan) -> None:
         click.echo(f"  Starter updated (you had not changed it): {name}")
     for name, beside in plan.beside:
         click.echo(f"  Kept your notebook {name} (you changed it); the new version is beside it: {beside}")
+    for name, merged in plan.merged:
+        click.echo(f"  A safe merge is ready too: {merged} holds your cells of {name} and the new starter's "
+                   "changes to the cells you had not changed. Look at it; if it suits you, work there.")
     for name, backup in plan.backed_up:
         click.echo(f"  You had changed {name}: your version is kept as {backup}")

@@ -135,9 +135,20 @@ def test_when_published_then_a_stamped_site_and_the_book_stand_side_by_side(cour
         shutil.rmtree(stale)
     for part in ("exercises/00-start-here", "solutions/00-start-here"):
         shutil.copytree(REPO / part, course / part)
-    done = run_course("publish", "--allow-dirty", "--out", "dist", root=course)
+    done = run_course("publish", "--allow-dirty", "--out", "dist", "--url", "http://127.0.0.1:8000/",
+                      "--deploy", "www", root=course)
     assert done.returncode == 0, done.stdout + done.stderr
     [release] = (course / "dist").iterdir()
     home = (release / "site" / "index.html").read_text()
     assert f"Version {release.name}, published" in home
+    # the course archive, with its manifest, beside the site and announced by latest.json (issue 18)
+    import json
+    import zipfile
+
+    latest = json.loads((release / "site" / "latest.json").read_text())
+    assert (latest["version"], latest["url"], latest["archive"]) == (
+        release.name, "http://127.0.0.1:8000/", "downloads/ai-engineer-course.zip")
+    archive = zipfile.ZipFile(release / f"ai-engineer-course-{release.name}.zip")
+    assert json.loads(archive.read(".course-manifest.json"))["version"] == release.name
+    assert (course / "www" / "latest.json").read_text() == (release / "site" / "latest.json").read_text()
     assert 'href="./../book/index.html"' in home and (release / "book" / "index.html").is_file()

@@ -62,8 +62,8 @@ def publish(course: Path, version: str, published: str, url: str, site: Path | N
     return data
 
 
-def version_one(course: Path, url: str) -> bytes:
-    write_exercise(course / THIRD, CHECKS, exercise_id="third")
+def version_one(course: Path, url: str, third: tuple[str, ...] = ("value = ...",)) -> bytes:
+    write_exercise(course / THIRD, CHECKS, exercise_id="third", cells=third)
     for folder in (SECOND, THIRD):  # as every exercise of the course says (a folder may hold several)
         with (course / folder / "exercise.toml").open("a") as settings:
             settings.write('notebook = "demo.ipynb"\n')
@@ -283,3 +283,39 @@ def test_when_the_course_was_downloaded_before_manifests_then_update_still_keeps
     assert (learner / SECOND / "demo.new.ipynb").read_bytes() == (course / SECOND / "demo.ipynb").read_bytes()
     assert (learner / THIRD / "demo.ipynb").read_bytes() == (course / THIRD / "demo.ipynb").read_bytes()
     assert not (learner / THIRD / "demo.new.ipynb").exists()  # its starter was known untouched: replaced
+
+
+def _cells(path: Path) -> list[str]:
+    return ["".join(c["source"]) for c in json.loads(path.read_text())["cells"]]
+
+
+def test_when_only_the_instructor_changed_a_cell_then_a_safe_merge_is_offered_beside(course: Path, tmp_path: Path):
+    learner = unpack(version_one(course, UNREACHABLE, third=("#md Old instructions.", "value = ...")),
+                     tmp_path / "learner")
+    write_nb(["#md Old instructions.", "value = 41"], learner / THIRD / "demo.ipynb")
+    archive = tmp_path / "v2.zip"
+    archive.write_bytes(version_two(course, UNREACHABLE))  # THIRD's instructions change; SECOND gains a cell
+    # the learner of SECOND added nothing but the instructor added a cell: no safe merge there
+
+    done = grade_here("update", str(archive), cwd=learner)
+    assert done.returncode == 0, done.stderr
+    merged = learner / THIRD / "demo.merged.ipynb"
+    assert f"A safe merge is ready too: {THIRD.as_posix()}/demo.merged.ipynb" in done.stdout
+    assert _cells(merged) == ["Put the answer in `value`.", "value = 41"] != _cells(course / THIRD / "demo.ipynb")
+    assert _cells(learner / THIRD / "demo.ipynb") == ["Old instructions.", "value = 41"]  # theirs, untouched
+    assert not (learner / SECOND / "demo.merged.ipynb").exists()
+
+
+def test_when_both_changed_the_same_cell_then_no_merge_and_the_learners_cells_win_where_only_theirs_changed():
+    from grader.learner.cell_merge import merge_notebooks
+
+    def nb(*sources: str) -> bytes:
+        return json.dumps({"cells": [{"cell_type": "code", "source": s} for s in sources], "metadata": {},
+                           "nbformat": 4, "nbformat_minor": 5}).encode()
+
+    old = nb("# read the data", "answer = ...")
+    assert merge_notebooks(old, nb("# read the data", "answer = 3"), nb("# read the data carefully", "answer = ...")) \
+        == json.dumps(json.loads(nb("# read the data carefully", "answer = 3")), indent=1) + "\n"
+    assert merge_notebooks(old, nb("# read the data", "answer = 3"), nb("# read the data", "answer = None")) is None
+    assert merge_notebooks(old, nb("# read the data", "answer = 3", "print(1)"), nb("# new", "answer = ...")) is None
+    assert merge_notebooks(old, nb("# read the data", "answer = 3"), old) is None  # nothing new to bring
