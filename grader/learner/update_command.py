@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from grader.cli_errors import one_line_errors
+from grader.errors import UngradableInput
 
 if TYPE_CHECKING:
     from grader.learner.update import Plan
@@ -30,6 +31,8 @@ def update_command(source: str | None, check_only: bool) -> None:
         if finished is not None:
             click.echo(f"An earlier update to version {finished.target} had stopped halfway: it is finished now.")
         current = update.current_manifest(root)
+        if current is None and (root / ".git").exists():
+            raise UngradableInput("This course folder is a git clone: update it with git pull instead.")
         source = source or update.default_source(current)
         have = current.release.version if current else "not recorded"
         if check_only:
@@ -49,6 +52,9 @@ def update_command(source: str | None, check_only: bool) -> None:
         update.swap(root, plan)
     click.echo(f"Done: your course is now version {plan.target}. Your progress, backups and your own files "
                "were kept.")
+    if "pyproject.toml" in plan.updated:
+        click.echo("The course's list of packages changed: run  python -m pip install -e .  once more, "
+                   "in this folder.")
 
 
 def _say_plan(plan: Plan) -> None:

@@ -319,3 +319,26 @@ def test_when_both_changed_the_same_cell_then_no_merge_and_the_learners_cells_wi
     assert merge_notebooks(old, nb("# read the data", "answer = 3"), nb("# read the data", "answer = None")) is None
     assert merge_notebooks(old, nb("# read the data", "answer = 3", "print(1)"), nb("# new", "answer = ...")) is None
     assert merge_notebooks(old, nb("# read the data", "answer = 3"), old) is None  # nothing new to bring
+
+
+def test_when_the_course_is_a_git_clone_then_update_says_to_use_git_pull(course: Path, tmp_path: Path):
+    (course / ".git").mkdir()
+    archive = tmp_path / "v1.zip"
+    archive.write_bytes(version_one(course, UNREACHABLE))
+    done = grade_here("update", str(archive), cwd=course)
+    assert (done.returncode, done.stderr.strip()) == (
+        2, "grade: This course folder is a git clone: update it with git pull instead.")
+
+
+def test_when_the_packages_list_changed_then_the_learner_is_told_to_install_again(course: Path, tmp_path: Path):
+    (course / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    include = [*INCLUDE, "pyproject.toml"]
+    learner = unpack(build_archive(course, include, Release(COURSE_ID, "1.0", "2026-12-01T10:00:00+00:00"))[0],
+                     tmp_path / "learner")
+    (course / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["numpy"]\n')
+    archive = tmp_path / "v2.zip"
+    archive.write_bytes(build_archive(course, include, Release(COURSE_ID, "2.0", "2026-12-02T10:00:00+00:00"))[0])
+    done = grade_here("update", str(archive), cwd=learner)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("run  python -m pip install -e .  once more, in this folder.")
+    assert "numpy" in (learner / "pyproject.toml").read_text()
