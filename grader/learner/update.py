@@ -107,6 +107,8 @@ def read_archive(data: bytes, where: str) -> tuple[zipfile.ZipFile, Manifest]:
                               "from the course site.") from None
     manifest = Manifest.from_json(manifest_bytes)
     for name, digest in manifest.files.items():
+        if not _inside(name) or name == MANIFEST_NAME or name.startswith(WORK_DIR + "/"):
+            raise UngradableInput(f"{where} names a file outside the course ({name}): nothing was changed.")
         try:
             intact = sha256(archive.read(name)) == digest
         except (KeyError, zipfile.BadZipFile, OSError):
@@ -114,6 +116,13 @@ def read_archive(data: bytes, where: str) -> tuple[zipfile.ZipFile, Manifest]:
         if not intact:
             raise UngradableInput(f"{where} is damaged ({name} is not as published): download it again.")
     return archive, manifest
+
+
+def _inside(name: str) -> bool:
+    """Whether an archive's file name stays inside the course folder (no `..`, no absolute path)."""
+    path = PurePosixPath(name)
+    return bool(name) and "\\" not in name and ":" not in name and not path.is_absolute() \
+        and ".." not in path.parts
 
 
 def fetch_archive(source: str) -> tuple[zipfile.ZipFile, Manifest]:

@@ -342,3 +342,21 @@ def test_when_the_packages_list_changed_then_the_learner_is_told_to_install_agai
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("run  python -m pip install -e .  once more, in this folder.")
     assert "numpy" in (learner / "pyproject.toml").read_text()
+
+
+def test_when_an_archive_names_a_file_outside_the_course_then_update_refuses_and_writes_nothing(
+        course: Path, tmp_path: Path):
+    from grader.course_archive import MANIFEST_NAME, Manifest, sha256
+    from grader.site.downloads import zip_bytes
+
+    learner = unpack(version_one(course, UNREACHABLE), tmp_path / "learner")
+    evil = b"not yours"
+    manifest = Manifest(Release(COURSE_ID, "2.0", "2026-12-02T10:00:00+00:00"), {"../outside.txt": sha256(evil)})
+    archive = tmp_path / "v2.zip"
+    archive.write_bytes(zip_bytes([("../outside.txt", evil), (MANIFEST_NAME, manifest.to_json().encode())]))
+    before = tree(learner)
+
+    done = grade_here("update", str(archive), cwd=learner)
+    assert (done.returncode, done.stderr.strip()) == (
+        2, "grade: v2.zip names a file outside the course (../outside.txt): nothing was changed.")
+    assert not (tmp_path / "outside.txt").exists() and tree(learner) == before
