@@ -206,9 +206,10 @@ def test_shipped_holdout_shares_no_text_with_training(nb):
 
 
 @points(2, hint="The system message names the four teams and shows examples from train (e.g. "
-                "train.groupby('team').head(2)); the user message holds the ticket; temperature=0.")
+                "train.groupby('team').head(2)); the user message holds the ticket; temperature=0, "
+                "response_format=SCHEMA.")
 def test_prompt_has_teams_and_training_examples_only(nb):
-    """the prompt names every team, shows at least 4 training tickets, no holdout ticket, and the ticket"""
+    """the prompt names every team, shows at least 4 training tickets, no holdout ticket; the API is asked for JSON"""
     messages = call(nb, "build_messages", TICKET)
     assert isinstance(messages, list) and messages and all(isinstance(m, dict) for m in messages), (
         "build_messages should return a list of messages, each {\"role\": ..., \"content\": ...}"
@@ -234,6 +235,11 @@ def test_prompt_has_teams_and_training_examples_only(nb):
     assert sent and sent[0].get("temperature") == 0, (
         "ask with temperature=0, so that the router gives the same team for the same ticket "
         f"(it sent temperature={sent[0].get('temperature') if sent else None!r})"
+    )
+    kind = (sent[0].get("response_format") or {}).get("type")
+    assert kind in ("json_schema", "json_object"), (
+        "ask the API for structured output, not only the prompt: response_format=SCHEMA (the JSON schema of "
+        f"Routing); the request had response_format={sent[0].get('response_format')!r}"
     )
     assert normalise(TICKET) in normalise(json.dumps(sent[0].get("messages"))), (
         "classify should send the messages of build_messages(text) for the ticket it was given"
