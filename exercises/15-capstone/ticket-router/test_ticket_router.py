@@ -272,11 +272,14 @@ def test_router_validates_and_asks_again(nb):
         asked = len(server.requests)
     assert asked == 2 and second.get("team") == "delivery", (
         "the first answer named a team that does not exist (\"sales\") and the second was valid (\"delivery\"): "
-        f"classify should ask twice and return \"delivery\"; it asked {asked} times and returned {second.get('team')!r}"
+        f"classify should ask twice and return \"delivery\"; it sent {asked} request(s) and returned "
+        f"{second.get('team')!r}"
     )
     assert second["prompt_tokens"] >= 2 * one["prompt_tokens"], (
         "two requests were made, so prompt_tokens should add up the usage of both (an invalid answer is billed "
-        f"too): {second['prompt_tokens']} is less than twice the {one['prompt_tokens']} of one request"
+        f"too): {second['prompt_tokens']} is less than twice the {one['prompt_tokens']} of one request. (With "
+        "client.chat.completions.parse an invalid answer raises before you can read its usage: use create with "
+        "response_format=SCHEMA, add reply.usage, then validate with Routing.model_validate_json.)"
     )
     with scripted_model(nb, ["Sure! This one is for billing.", '{"team": "Billing team"}', '{"team": "billing"}']
                         ) as (server, client):
@@ -284,7 +287,7 @@ def test_router_validates_and_asks_again(nb):
         asked = len(server.requests)
     assert asked == 2 and gave_up.get("team") == HUMAN, (
         "after two invalid answers (chatter, then an unknown team) classify should stop and return HUMAN "
-        f"(\"{HUMAN}\") so that a person routes the ticket; it asked {asked} times and returned "
+        f"(\"{HUMAN}\") so that a person routes the ticket; it sent {asked} request(s) and returned "
         f"{gave_up.get('team')!r}"
     )
 
