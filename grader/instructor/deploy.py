@@ -32,6 +32,11 @@ def push_to_branch(site: Path, target: str, root: Path, branch: str, message: st
     """Commit `site` as the whole of `branch` of the course's repository and push it to `target`."""
     from ghp_import import GhpError, ghp_import
 
+    # ghp-import lets git print to the terminal: ask the remote first, so a wrong address is one line
+    reach = subprocess.run(["git", "ls-remote", "--heads", target], cwd=root, capture_output=True, text=True)
+    if reach.returncode != 0:
+        raise GraderBroken(f"git could not push the site to {target} ({branch}): is the address right, and "
+                           "may you push there?")
     # ghp-import works in the current folder's repository
     with contextlib.chdir(root):
         try:
