@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from grader.sandbox import sandbox_status
 from tests.batch.conftest import STARTER, greeting, loop_notebook, make_course, result, run
 from tests.conftest import write_nb
 
@@ -78,7 +79,7 @@ def test_when_the_batch_ends_then_the_gradebook_has_a_row_per_learner(cohort: di
     assert book["exercises"] == [{"id": "greeting", "max_score": 4}, {"id": "loop", "max_score": 1}]
     ada = book["learners"][0]
     assert ada["scores"]["greeting"] == {"score": 4, "max_score": 4, "status": "passed",
-                                         "result": "results/ada/greeting.json"}
+                                         "result": "results/ada/greeting.json", "sandbox": sandbox_status()}
     assert ada["unmatched"] == ["submissions/ada/notes.ipynb"]
 
 
