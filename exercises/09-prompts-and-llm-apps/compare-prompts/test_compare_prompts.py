@@ -6,35 +6,12 @@ made in their kernel from COURSE_LLM_BASE_URL and COURSE_LLM_API_KEY. The checks
 code sent (the server's log) and what it made of the scripted answers, never the stand-in's own wording.
 """
 
-from contextlib import contextmanager
-
 import pytest
 
-from courselib.local_llm import MODEL_NAME, LocalLLMServer
 from grader import LearnerError, points
+from grader.llm_checks import call, scripted_client
 
 SYSTEM = "Label the ticket as billing, delivery, account, returns or other. Answer with the label only."
-
-
-@contextmanager
-def scripted_model(nb, replies):
-    """A practice model that answers `replies` in order; yields it and a client for it in the kernel."""
-    with LocalLLMServer(replies=replies) as server:
-        settings = {"COURSE_LLM_BASE_URL": server.base_url, "COURSE_LLM_API_KEY": server.api_key,
-                    "COURSE_LLM_MODEL": MODEL_NAME}  # a real model the learner set up must not be asked
-        nb.run(f"import os\nos.environ.update({settings!r})\n"
-               "from courselib.llm import get_client as _course_get_client\n"
-               "_course_check_client = _course_get_client(timeout=20, max_retries=2)  # the SDK's default retries")
-        yield server, nb.value("_course_check_client")
-
-
-def call(function, *args, what):
-    """Call a learner's function; an error it raises becomes a failure that says so."""
-    try:
-        return function(*args)
-    except LearnerError as error:
-        where = f" at the line `{error.line}`" if error.line else ""
-        pytest.fail(f"{what} raised {type(error).__name__}{where}: {error}")
 
 
 def user_text(request):
@@ -45,9 +22,8 @@ def user_text(request):
 def scored(nb, tickets, replies):
     """The learner's accuracy on `tickets` while the model answers `replies`, and the score those replies
     deserve. Each request is matched to the ticket it asked about, so any order of tickets works."""
-    accuracy = nb.function("accuracy")
-    with scripted_model(nb, replies) as (server, client):
-        score = call(accuracy, client, SYSTEM, tickets, what="accuracy(client, prompt, tickets)")
+    with scripted_client(nb, replies) as (server, client):
+        score = call(nb, "accuracy", client, SYSTEM, tickets, what="accuracy(client, prompt, tickets)")
         sent = list(server.requests)
     assert len(sent) == len(tickets), (
         f"accuracy should ask the model once per ticket ({len(tickets)} requests); it sent {len(sent)}"
@@ -62,10 +38,9 @@ def scored(nb, tickets, replies):
 @points(2, hint="One call to client.chat.completions.create with a system message, a user message and temperature=0.")
 def test_sends_one_request_with_the_prompt_and_the_ticket(nb):
     """classify sends one request: the prompt as the system message, the ticket in a user message, temperature 0"""
-    classify = nb.function("classify")
     ticket = "The mirror I ordered came with a crack across the glass."
-    with scripted_model(nb, ["returns"]) as (server, client):
-        answer = call(classify, client, SYSTEM, ticket, what="classify(client, prompt, ticket)")
+    with scripted_client(nb, ["returns"]) as (server, client):
+        answer = call(nb, "classify", client, SYSTEM, ticket, what="classify(client, prompt, ticket)")
         sent = list(server.requests)
     assert len(sent) == 1, f"classify should send exactly one request for one ticket; it sent {len(sent)}"
     messages = sent[0].get("messages", [])
@@ -83,11 +58,10 @@ def test_sends_one_request_with_the_prompt_and_the_ticket(nb):
 @points(2, hint="Tidy with answer.strip().lower().rstrip('.'), and nothing more.")
 def test_tidies_the_answer_and_nothing_more(nb):
     """classify removes spaces, capitals and a final full stop, and leaves every other word alone"""
-    classify = nb.function("classify")
     cases = [(" Delivery.\n", "delivery"), ("ACCOUNT", "account"), ("other.", "other"),
              ("Billing issue.", "billing issue")]
-    with scripted_model(nb, [raw for raw, _ in cases]) as (_, client):
-        got = [call(classify, client, SYSTEM, f"ticket {i}", what="classify") for i in range(len(cases))]
+    with scripted_client(nb, [raw for raw, _ in cases]) as (_, client):
+        got = [call(nb, "classify", client, SYSTEM, f"ticket {i}", what="classify") for i in range(len(cases))]
     for (raw, expected), answer in zip(cases, got, strict=True):
         assert answer == expected, (
             f"for the model's answer {raw!r}, classify should return {expected!r}; it returned {answer!r}"
@@ -129,7 +103,7 @@ def test_answers_that_are_not_labels_count_as_wrong(nb):
 def test_no_tickets_raises_value_error(nb):
     """accuracy on an empty list of tickets raises ValueError"""
     accuracy = nb.function("accuracy")
-    with scripted_model(nb, []) as (_, client):
+    with scripted_client(nb, []) as (_, client):
         try:
             score = accuracy(client, SYSTEM, [])
         except ValueError:
@@ -145,7 +119,7 @@ def test_an_api_error_is_not_a_wrong_answer(nb):
     """an error from the API (here a wrong key) reaches the caller; it is not counted as a wrong answer"""
     accuracy = nb.function("accuracy")
     tickets = [{"text": "My parcel is late.", "label": "delivery"}]
-    with scripted_model(nb, [{"error": 401}]) as (_, client):
+    with scripted_client(nb, [{"error": 401}]) as (_, client):
         try:
             score = accuracy(client, SYSTEM, tickets)
         except LearnerError as error:

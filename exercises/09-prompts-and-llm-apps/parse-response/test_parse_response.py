@@ -8,28 +8,15 @@ never the stand-in's own wording.
 """
 
 import json
-from contextlib import contextmanager
 
 import pytest
 
-from courselib.local_llm import MODEL_NAME, LocalLLMServer
 from grader import LearnerError, points
+from grader.llm_checks import scripted_client, what_raised
 
 VALID = '{"category": "returns", "urgent": false, "summary": "Chipped bowl"}'
 VALID_FIELDS = {"category": "returns", "urgent": False, "summary": "Chipped bowl"}
 TICKET = "One bowl of the set I received is chipped. Can I get a new one?"
-
-
-@contextmanager
-def scripted_model(nb, replies):
-    """A practice model that answers `replies` in order; yields it and a client for it in the kernel."""
-    with LocalLLMServer(replies=replies) as server:
-        settings = {"COURSE_LLM_BASE_URL": server.base_url, "COURSE_LLM_API_KEY": server.api_key,
-                    "COURSE_LLM_MODEL": MODEL_NAME}  # a real model the learner set up must not be asked
-        nb.run(f"import os\nos.environ.update({settings!r})\n"
-               "from courselib.llm import get_client as _course_get_client\n"
-               "_course_check_client = _course_get_client(timeout=20, max_retries=2)  # the SDK's default retries")
-        yield server, nb.value("_course_check_client")
 
 
 def parse(nb, text):
@@ -38,9 +25,7 @@ def parse(nb, text):
     try:
         return parse_response(text)
     except LearnerError as error:
-        where = f" at the line `{error.line}`" if error.line else ""
-        first_line = str(error).splitlines()[0] if str(error) else ""
-        pytest.fail(f"parse_response raised {type(error).__name__}{where}: {first_line}, but this answer is "
+        pytest.fail(f"parse_response raised {what_raised(error, first_line=True)}, but this answer is "
                     f"valid and should be accepted: {text!r}")
 
 
@@ -64,8 +49,7 @@ def run_triage(nb, client, **options):
     try:
         return triage(client, TICKET, **options)
     except LearnerError as error:
-        where = f" at the line `{error.line}`" if error.line else ""
-        pytest.fail(f"triage raised {type(error).__name__}{where}: {str(error)[:200]}")
+        pytest.fail(f"triage raised {what_raised(error, limit=200)}")
 
 
 @points(2, hint="Ticket.model_validate_json(text).model_dump() turns a valid answer into the dict.")
@@ -139,7 +123,7 @@ def test_refuses_values_of_the_wrong_kind(nb):
 @points(1, hint="client.chat.completions.create(..., response_format={'type': 'json_object'}), then parse_response.")
 def test_triage_returns_a_valid_first_answer(nb):
     """triage asks once, in JSON mode, and returns the fields of a valid answer"""
-    with scripted_model(nb, [VALID]) as (server, client):
+    with scripted_client(nb, [VALID]) as (server, client):
         got = run_triage(nb, client)
         sent = list(server.requests)
     assert got == VALID_FIELDS, (
@@ -158,7 +142,7 @@ def test_triage_asks_again_after_an_invalid_answer(nb):
     """after chatter and a made-up category, triage asks again and returns the third, valid answer"""
     replies = ["Sure! This ticket is about returns.",
                '{"category": "breakage", "urgent": false, "summary": "Chipped bowl"}', VALID]
-    with scripted_model(nb, replies) as (server, client):
+    with scripted_client(nb, replies) as (server, client):
         got = run_triage(nb, client)
         sent = list(server.requests)
     assert len(sent) == 3, (
@@ -171,7 +155,7 @@ def test_triage_asks_again_after_an_invalid_answer(nb):
 def test_the_retry_says_what_was_wrong(nb):
     """each new attempt adds the invalid answer and what was wrong to the conversation"""
     bad = '{"category": "broken", "urgent": false, "summary": "Chipped bowl"}'
-    with scripted_model(nb, [bad, VALID]) as (server, client):
+    with scripted_client(nb, [bad, VALID]) as (server, client):
         run_triage(nb, client)
         sent = list(server.requests)
     assert len(sent) == 2, f"one invalid answer, then a valid one: triage should send 2 requests; it sent {len(sent)}"
@@ -194,7 +178,7 @@ def test_triage_gives_up_after_max_attempts(nb):
     """after max_attempts invalid answers triage raises ValueError, having asked exactly that many times"""
     triage = nb.function("triage")
     for max_attempts in (2, 3):
-        with scripted_model(nb, ["not JSON"] * 4) as (server, client):
+        with scripted_client(nb, ["not JSON"] * 4) as (server, client):
             try:
                 got = triage(client, TICKET, max_attempts=max_attempts)
             except ValueError:
@@ -215,7 +199,7 @@ def test_triage_gives_up_after_max_attempts(nb):
 def test_a_rate_limit_is_not_an_invalid_answer(nb):
     """a rate limit the SDK could not retry away reaches the caller as RateLimitError, not as another attempt"""
     triage = nb.function("triage")
-    with scripted_model(nb, [{"error": 429, "retry_after": 0}] * 3) as (server, client):  # the SDK tries 3 times
+    with scripted_client(nb, [{"error": 429, "retry_after": 0}] * 3) as (server, client):  # the SDK tries 3 times
         try:
             got = triage(client, TICKET)
         except LearnerError as error:

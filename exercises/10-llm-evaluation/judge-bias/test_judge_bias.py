@@ -7,13 +7,10 @@ checks know exactly which verdicts a biased judge gave, and never depend on the 
 The pairs (a bicycle shop's answers) are ones the notebook never shows.
 """
 
-import secrets
-from contextlib import contextmanager
-
 import pytest
 
-from courselib.local_llm import MODEL_NAME, LocalLLMServer
 from grader import LearnerError, points
+from grader.llm_checks import call, scripted_model
 
 PAIRS = [
     {"question": "Do you repair electric bikes?", "human": "1",
@@ -35,27 +32,6 @@ PAIRS = [
      "answer_1": "Only within the city.",
      "answer_2": "Yes, anywhere in the country within five working days."},
 ]
-
-
-@contextmanager
-def scripted_judge(nb, replies):
-    """A LocalLLMServer that replies `replies` in order, with the learner's kernel pointed at it."""
-    with LocalLLMServer(replies=replies, api_key=f"check-{secrets.token_hex(8)}") as server:
-        settings = {"COURSE_LLM_BASE_URL": server.base_url, "COURSE_LLM_API_KEY": server.api_key,
-                    "COURSE_LLM_MODEL": MODEL_NAME}
-        nb.run(f"import os; os.environ.update({settings!r})")
-        yield server
-
-
-def call(nb, name, *args):
-    """The learner's function called with args; an error it raises becomes a plain failure."""
-    function = nb.function(name)
-    try:
-        return function(*args)
-    except LearnerError as error:
-        where = f" at the line `{error.line}`" if error.line else ""
-        shown = ", ".join(f"{arg!r:.60}" for arg in args)
-        pytest.fail(f"{name}({shown}) raised {type(error).__name__}{where}: {error}")
 
 
 def shown_first(request, pair):
@@ -122,7 +98,7 @@ def test_judge_both_orders_keeps_only_a_verdict_that_survives_the_swap(nb):
              (["A", "A"], "inconsistent", "the answer shown first won both times"),
              (["B", "B"], "inconsistent", "the answer shown second won both times")]
     for replies, expected, why in cases:
-        with scripted_judge(nb, replies) as server:
+        with scripted_model(nb, replies) as server:
             got = call(nb, "judge_both_orders", pair["question"], pair["answer_1"], pair["answer_2"])
             assert_asked_in_order(server, [pair], "judge_both_orders")
         assert got == expected, (
@@ -141,14 +117,14 @@ def test_position_flip_rate_counts_the_verdicts_that_change(nb):
     pairs = PAIRS[:5]
     # pairs 1, 3 and 4: the first answer shown wins both times (position bias); 2 and 5 are consistent
     replies = ["A", "A", "B", "A", "A", "A", "A", "A", "A", "B"]
-    with scripted_judge(nb, replies) as server:
+    with scripted_model(nb, replies) as server:
         got = call(nb, "position_flip_rate", pairs)
         assert_asked_in_order(server, pairs, "position_flip_rate")
     assert isinstance(got, (int, float)), f"position_flip_rate should return a number, not {got!r:.80}"
     assert got == pytest.approx(3 / 5), (
         f"3 of the 5 pairs changed verdict when the answers swapped, so the flip rate is 0.6; got {got!r}"
     )
-    with scripted_judge(nb, ["B", "A", "A", "B"]):
+    with scripted_model(nb, ["B", "A", "A", "B"]):
         fair = call(nb, "position_flip_rate", PAIRS[3:5])
     assert fair == pytest.approx(0.0), (
         f"a judge that picked the same answer in both orders for both pairs has a flip rate of 0; got {fair!r}"
@@ -178,7 +154,7 @@ def test_debiased_agreement_uses_only_consistent_verdicts(nb):
     # verdicts: 1 (human 1, agrees), inconsistent, 1 (human 1, agrees), 2 (human 2, agrees),
     # inconsistent, 1 (human 2, disagrees)
     replies = ["A", "B", "A", "A", "Answer A", "Answer B", "B", "A", "B", "B", "A", "B"]
-    with scripted_judge(nb, replies) as server:
+    with scripted_model(nb, replies) as server:
         got = call(nb, "debiased_agreement", PAIRS)
         assert_asked_in_order(server, PAIRS, "debiased_agreement")
     assert isinstance(got, dict), f"debiased_agreement should return a dict, not {got!r:.80}"
@@ -195,7 +171,7 @@ def test_debiased_agreement_uses_only_consistent_verdicts(nb):
 @points(1, hint="When no verdict is decided, return None for agreement instead of dividing by zero.")
 def test_debiased_agreement_is_none_when_nothing_is_decided(nb):
     """when every verdict flips, debiased_agreement says so and gives agreement None"""
-    with scripted_judge(nb, ["A", "A", "B", "B"]):
+    with scripted_model(nb, ["A", "A", "B", "B"]):
         got = call(nb, "debiased_agreement", PAIRS[:2])
     assert isinstance(got, dict), f"debiased_agreement should return a dict, not {got!r:.80}"
     assert got == {"decided": 0, "inconsistent": 2, "agreement": None}, (

@@ -7,13 +7,10 @@ know exactly what "the model" answered for each ticket, and never depend on the 
 The golden cases (a bicycle shop's tickets) are ones the notebook never shows.
 """
 
-import secrets
-from contextlib import contextmanager
-
 import pytest
 
-from courselib.local_llm import MODEL_NAME, LocalLLMServer
 from grader import LearnerError, points
+from grader.llm_checks import call, scripted_model
 
 PROMPT = "Sort bicycle shop tickets. Categories: repairs, sales, rentals, other. Answer with the category only."
 GOLDEN = [
@@ -26,27 +23,6 @@ GOLDEN = [
 # the agreed prompt passed every case but B4
 BASELINE = {"accuracy": 0.8, "passed": {"B1": True, "B2": True, "B3": True, "B4": False, "B5": True}}
 AS_AT_BASELINE = ["repairs", "Sales.", " rentals\n", "sales", "repairs"]
-
-
-@contextmanager
-def scripted_model(nb, replies):
-    """A LocalLLMServer that replies `replies` in order, with the learner's kernel pointed at it."""
-    with LocalLLMServer(replies=replies, api_key=f"check-{secrets.token_hex(8)}") as server:
-        settings = {"COURSE_LLM_BASE_URL": server.base_url, "COURSE_LLM_API_KEY": server.api_key,
-                    "COURSE_LLM_MODEL": MODEL_NAME}
-        nb.run(f"import os; os.environ.update({settings!r})")
-        yield server
-
-
-def call(nb, name, *args):
-    """The learner's function called with args; an error it raises becomes a plain failure."""
-    function = nb.function(name)
-    try:
-        return function(*args)
-    except LearnerError as error:
-        where = f" at the line `{error.line}`" if error.line else ""
-        shown = ", ".join(f"{arg!r:.60}" for arg in args)
-        pytest.fail(f"{name}({shown}) raised {type(error).__name__}{where}: {error}")
 
 
 def check_prompt_outcome(nb, replies, *args):

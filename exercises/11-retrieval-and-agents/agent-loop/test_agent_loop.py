@@ -7,13 +7,10 @@ grader's process; the learner's kernel is pointed at it through COURSE_LLM_BASE_
 """
 
 import json
-import secrets
 from contextlib import contextmanager
 
-import pytest
-
-from courselib.local_llm import LocalLLMServer
-from grader import LearnerError, points
+from grader import llm_checks, points
+from grader.llm_checks import call
 
 OFFERED = {"get_order_status", "search_help"}
 NEW_ORDERS = {
@@ -35,23 +32,11 @@ def tool_call(name, **arguments):
 
 @contextmanager
 def scripted_model(nb, replies):
-    """A LocalLLMServer that says `replies` in order, with the learner's kernel pointed at it and
-    the checks' orders added to ORDERS (REFUNDS emptied, so a refund paid here is seen)."""
-    with LocalLLMServer(replies=replies, api_key=f"check-{secrets.token_hex(8)}") as server:
-        nb.run(f"import os; os.environ.update({server.environment()!r})")
+    """llm_checks.scripted_model, with the checks' orders added to ORDERS (REFUNDS emptied, so a
+    refund paid here is seen)."""
+    with llm_checks.scripted_model(nb, replies) as server:
         nb.run(f"ORDERS.update({NEW_ORDERS!r}); REFUNDS.clear()")
         yield server
-
-
-def call(nb, name, *args):
-    """The learner's function called with args; an error it raises becomes a plain failure."""
-    function = nb.function(name)
-    try:
-        return function(*args)
-    except LearnerError as error:
-        where = f" at the line `{error.line}`" if error.line else ""
-        shown = ", ".join(f"{arg!r:.60}" for arg in args)
-        pytest.fail(f"{name}({shown}) raised {type(error).__name__}{where}: {error}")
 
 
 def outcome_of(nb, question, replies, max_steps=5):

@@ -7,13 +7,8 @@ what the learner's code does with a faithful answer, an added claim and a made-u
 the stand-in's own wording.
 """
 
-import secrets
-from contextlib import contextmanager
-
-import pytest
-
-from courselib.local_llm import LocalLLMServer
-from grader import LearnerError, points
+from grader import points
+from grader.llm_checks import call, scripted_model
 
 PASSAGES = [
     {"id": "opening-hours", "title": "Opening hours",
@@ -28,25 +23,6 @@ PASSAGES = [
 ]
 FAITHFUL = ("A day pass costs 14 euros, or 9 euros for students. [day-pass] Shoes can be rented at the "
             "desk for 4 euros [day-pass].")
-
-
-@contextmanager
-def scripted_model(nb, replies):
-    """A LocalLLMServer that says `replies` in order, with the learner's kernel pointed at it."""
-    with LocalLLMServer(replies=replies, api_key=f"check-{secrets.token_hex(8)}") as server:
-        nb.run(f"import os; os.environ.update({server.environment()!r})")
-        yield server
-
-
-def call(nb, name, *args):
-    """The learner's function called with args; an error it raises becomes a plain failure."""
-    function = nb.function(name)
-    try:
-        return function(*args)
-    except LearnerError as error:
-        where = f" at the line `{error.line}`" if error.line else ""
-        shown = ", ".join(f"{arg!r:.60}" for arg in args)
-        pytest.fail(f"{name}({shown}) raised {type(error).__name__}{where}: {error}")
 
 
 def refusal_of(nb):
