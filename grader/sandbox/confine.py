@@ -55,31 +55,42 @@ def _confine(workdir: Path, connection: Path, loopback: bool, isolate: bool) -> 
     info = json.loads(connection.read_text())
     tcp_ports = [int(v) for k, v in info.items() if k.endswith("_port")] if info.get("transport") == "tcp" else []
     mpl_cache = _matplotlib_cache()
+    reads = [*_python_environment(), *([mpl_cache] if mpl_cache else [])]
     resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_MB << 20, FILE_SIZE_MB << 20))
-    tmp = Path(tempfile.gettempdir()).resolve()
-    scratch = runtime / "home"
-    reads = _python_environment()
     # No network at all (a network namespace of its own) unless the exercise's checks run a course
     # server on this machine's 127.0.0.1, or the grader reaches the kernel over TCP.
+    private_tmp = _isolate([workdir, runtime, *reads], network=not (tcp_ports or loopback)) if isolate else []
+    _home_of_its_own(runtime / "home", mpl_cache)
+    _landlock(reads, [workdir, runtime, *private_tmp], tcp_ports, loopback)
+
+
+def _isolate(keep: list[Path], network: bool) -> list[Path]:
+    """Namespaces of its own, where the system lets it make them; its private temporary folder."""
+    tmp = Path(tempfile.gettempdir()).resolve()
     try:
-        if not isolate:
-            raise namespaces.NamespacesUnavailable(1, "user namespaces are not allowed here")
-        namespaces.isolate(tmp, [workdir, runtime, *reads], network=not (tcp_ports or loopback))
-        resource.setrlimit(resource.RLIMIT_NPROC, (PROCESSES, PROCESSES))  # counted in its own namespace
-        private_tmp = [tmp]
+        namespaces.isolate(tmp, keep, network=network)
     except namespaces.NamespacesUnavailable:  # Landlock alone still holds the files and signals
-        private_tmp = []
+        return []
+    resource.setrlimit(resource.RLIMIT_NPROC, (PROCESSES, PROCESSES))  # counted in its own namespace
+    return [tmp]
+
+
+def _home_of_its_own(scratch: Path, mpl_cache: Path | None) -> None:
+    """HOME, TMPDIR and the folders IPython and Jupyter write to, in the kernel's runtime folder."""
     for name in ("tmp", "ipython", "cache"):
         (scratch / name).mkdir(parents=True, exist_ok=True)
     os.environ.update(HOME=str(scratch), TMPDIR=str(scratch / "tmp"), IPYTHONDIR=str(scratch / "ipython"),
                       XDG_CACHE_HOME=str(scratch / "cache"), JUPYTER_CONFIG_DIR=str(scratch),
                       JUPYTER_DATA_DIR=str(scratch), **({"MPLCONFIGDIR": str(mpl_cache)} if mpl_cache else {}))
     tempfile.tempdir = None  # computed again from TMPDIR
+
+
+def _landlock(reads: list[Path], writes: list[Path], tcp_ports: list[int], loopback: bool) -> None:
     abi = landlock.abi_version()
     rules = landlock.Ruleset(abi, tcp=not loopback)
-    rules.allow([*_SYSTEM_READ, *reads, *([mpl_cache] if mpl_cache else [])], landlock.READ | landlock.IOCTL_DEV)
+    rules.allow([*_SYSTEM_READ, *reads], landlock.READ | landlock.IOCTL_DEV)
     rules.allow([*_DEVICES_WRITE], landlock.READ_FILE | landlock.WRITE_FILE | landlock.IOCTL_DEV)
-    rules.allow([workdir, runtime, *private_tmp], landlock.all_fs_rights(abi))
+    rules.allow(writes, landlock.all_fs_rights(abi))
     rules.allow_tcp(tcp_ports, landlock.NET_BIND_TCP)  # the kernel's own ZeroMQ ports, when over TCP
     rules.enforce()
 
