@@ -44,15 +44,16 @@ def scripted_model(nb: NotebookHandle, replies: Iterable[Any]) -> Iterator[Local
 
 
 @contextmanager
-def scripted_client(nb: NotebookHandle, replies: Iterable[Any]) -> Iterator[tuple[LocalLLMServer, RemoteObject]]:
+def scripted_client(nb: NotebookHandle, replies: Iterable[Any],
+                    max_retries: int = 2) -> Iterator[tuple[LocalLLMServer, RemoteObject]]:
     """scripted_model, and a client for it made in the kernel, for functions that take a client.
 
-    The client is courselib.llm.get_client's, with the openai SDK's own retries (two), so a check
-    can tell the learner's retries from the SDK's.
+    The client is courselib.llm.get_client's; max_retries is the openai SDK's own retries (its
+    default, two, unless a check needs each scripted error to reach the learner's code at once).
     """
     with scripted_model(nb, replies) as server:
         nb.run("from courselib.llm import get_client as _course_get_client\n"
-               f"{KERNEL_CLIENT} = _course_get_client(timeout=20, max_retries=2)")
+               f"{KERNEL_CLIENT} = _course_get_client(timeout=20, max_retries={max_retries:d})")
         yield server, nb.value(KERNEL_CLIENT)
 
 
@@ -71,10 +72,11 @@ def what_raised(error: LearnerException, *, limit: int | None = None, first_line
     return f"{type(error).__name__}{where}: {message}"
 
 
-def call(nb: NotebookHandle, name: str, *args: Any, what: str | None = None) -> Any:
+def call(nb: NotebookHandle, name: str, *args: Any, what: str | None = None, limit: int | None = None) -> Any:
     """The learner's function `name` called with args; an error it raises fails the check, saying so.
 
-    The failure names the call as `what`, or as name(args) with each argument cut to 60 characters.
+    The failure names the call as `what`, or as name(args) with each argument cut to 60 characters;
+    limit cuts the error's message (see what_raised).
     "Not attempted" and "timed out" are not LearnerErrors, so they go through untouched.
     """
     function = nb.function(name)
@@ -82,4 +84,4 @@ def call(nb: NotebookHandle, name: str, *args: Any, what: str | None = None) -> 
         return function(*args)
     except LearnerException as error:
         shown = what or f"{name}({', '.join(f'{arg!r:.60}' for arg in args)})"
-        pytest.fail(f"{shown} raised {what_raised(error)}")
+        pytest.fail(f"{shown} raised {what_raised(error, limit=limit)}")

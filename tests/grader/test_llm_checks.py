@@ -43,6 +43,16 @@ def test_a_client_made_in_the_kernel(nb):
 
 
 @points(1)
+def test_a_client_without_the_sdks_retries(nb):
+    """with max_retries=0 a rate limit reaches the learner's code after one request"""
+    with scripted_client(nb, [{"error": 429, "retry_after": 0}] * 3, max_retries=0) as (server, client):
+        try:
+            call(nb, "ask_with", client, "Hello?", what="ask_with", limit=40)
+        finally:  # replaces the failure's message when the SDK retried
+            assert len(server.requests) == 1, f"the SDK sent {len(server.requests)} requests"
+
+
+@points(1)
 def test_an_error_the_learner_raised(nb):
     """count reads a number"""
     call(nb, "count", "twelve")
@@ -70,6 +80,10 @@ def test_when_a_check_scripts_the_model_then_the_learners_code_gets_its_replies_
     assert raised.message == (
         "count('twelve') raised ValueError at the line `return int(text)`: "
         "invalid literal for int() with base 10: 'twelve'")
+    limited = checks["test_a_client_without_the_sdks_retries"]
+    assert limited.outcome is Outcome.FAILED
+    assert limited.message.startswith("ask_with raised RateLimitError at the line `")
+    assert len(limited.message.split("`: ", 1)[1]) == 40  # the SDK's long message, cut to the limit
     named = checks["test_an_error_named_as_the_check_says"]
     assert named.outcome is Outcome.FAILED
     assert named.message.startswith("count(text) raised ValueError at the line `return int(text)`: ")
