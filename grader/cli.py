@@ -52,6 +52,17 @@ def main() -> None:
     Exit codes: 0 every check passed, 1 some did not, 2 the input cannot be
     graded, 3 the grader itself could not run.
     """
+    _warn_if_an_update_was_cut_short()
+
+
+def _warn_if_an_update_was_cut_short() -> None:
+    """An update stopped mid-swap leaves old and new files side by side until `grade update` runs again."""
+    from grader.exercise import UPDATE_DIR, UPDATE_PLAN, find_course_root
+
+    root = find_course_root()
+    if root is not None and (root / UPDATE_DIR / UPDATE_PLAN).is_file():
+        click.secho("grade: an update of your course was cut short; run `grade update` again to finish it "
+                    "(your work is safe).", fg="yellow", err=True)
 
 
 @main.command("run", hidden=True)

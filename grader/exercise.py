@@ -14,6 +14,8 @@ from grader.errors import UngradableInput
 
 EXERCISE_FILE = "exercise.toml"
 ORIGINAL_DIR = ".original"  # the downloads keep a pristine starter here, for `grade reset`
+UPDATE_DIR = ".course-update"  # `grade update` stages here; its plan file says a swap is under way
+UPDATE_PLAN = "plan.json"
 NOTEBOOK_METADATA_KEY = "course"  # notebook.metadata.course.exercise holds the exercise id
 
 

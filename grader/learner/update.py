@@ -29,9 +29,9 @@ from pathlib import Path, PurePosixPath
 from grader.course_archive import LATEST_NAME, MANIFEST_NAME, Manifest, Release, sha256, starter_originals
 from grader.errors import GraderBroken, GraderError, UngradableInput
 from grader.exercise import ORIGINAL_DIR
+from grader.exercise import UPDATE_DIR as WORK_DIR
+from grader.exercise import UPDATE_PLAN as PLAN_FILE
 
-WORK_DIR = ".course-update"
-PLAN_FILE = "plan.json"
 _TIMEOUT = 30
 
 

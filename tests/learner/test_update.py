@@ -255,6 +255,9 @@ def test_when_the_update_is_killed_then_running_it_again_finishes_the_job(
     assert killed.returncode == 9, killed.stderr
     if when == "staging":  # nothing of the course was touched yet
         assert {k: v for k, v in tree(learner).items() if not k.startswith(".course-update/")} == before
+    else:  # until the update is finished, every command says so
+        assert "an update of your course was cut short; run `grade update` again" in grade_here(
+            "list", cwd=learner).stderr
 
     done = grade_here("update", str(archive), cwd=learner)
     assert done.returncode == 0, done.stderr
