@@ -70,6 +70,8 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             raise PluginError(str(err)) from None
         if config.nav:
             config.nav = expand_nav(config.nav, self.course, self.config.solutions)
+        if self.config.course_zip:  # the footer links the course archive this build makes
+            config.extra["course_zip_url"] = f"{COURSE_ZIP_DIR}/{self.config.course_zip_name}.zip"
         self._styles = {}
         return config
 

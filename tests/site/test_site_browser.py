@@ -29,9 +29,11 @@ EXERCISE = "modules/00-first-steps/exercises/hello/index.html"
 LESSON = "modules/00-first-steps/01-counting.html"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Debian's chromium, never a downloaded one."""
+    """Debian's chromium, never a downloaded one. Per module, not per session: while playwright runs,
+    its event loop is the thread's running loop, and a later test on the same pytest-xdist worker
+    that grades (asyncio.run) would fail."""
     if not Path(CHROMIUM).exists():  # .ci/run installs it; a missing browser is a failure, not a skip
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
     with sync_playwright() as playwright:

@@ -231,7 +231,9 @@ def test_when_solutions_are_off_and_a_stamp_is_set_then_no_solution_and_a_stampe
     assert not (root / "site/solutions").exists()
     home = read(root / "site", "index.html")
     assert ">Solutions<" not in home
-    assert '<div class="course-stamp">Version 1.2-test</div>' in home
+    stamp = home[home.index('<div class="course-stamp">'):]
+    assert stamp.startswith('<div class="course-stamp">Version 1.2-test')
+    assert 'href="./downloads/ai-engineer-course.zip">Download the latest course' in stamp[:stamp.index("</div>")]
 
 
 def _bare_course(root: Path) -> Path:
