@@ -30,12 +30,13 @@ build: $(VENV)/.site
 PORTABLE := GRADER_PORTABLE=1 GRADER_NO_SANDBOX=1 PYTHONPATH=$(CURDIR)/tests/portable/posix_removed
 
 # Tests run in parallel (pytest-xdist): a grading mostly waits for its kernel, so two per core.
-# Tests sharing a costly build run on one worker (tests/conftest.py groups them).
-XDIST := -n 4 --dist loadgroup
+# One test file per worker at a time (loadscope), so a module's costly fixture (a site or book
+# build, a batch, a zygote) is made once. (loadgroup marks are not honoured with pytest 9.)
+XDIST := -n 4 --dist loadscope
 
 test: $(VENV)/.dev
 	$(BIN)/ruff check grader tests benchmarks courselib
-	$(BIN)/pytest $(XDIST)
+	$(BIN)/pytest $(XDIST) --durations=15
 	$(PORTABLE) $(BIN)/pytest $(XDIST) -m portable tests/learner tests/grader/test_behaviours.py
 
 # The inner loop: everything but the whole-course builds and the browser.

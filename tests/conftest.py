@@ -55,21 +55,3 @@ def run_grade(*args: str, cwd: Path | None = None, env: dict[str, str] | None = 
     return subprocess.run([*GRADE, *args], cwd=cwd or REPO, env=full_env, capture_output=True,
                           text=True, timeout=timeout)
 
-
-# Builds that take minutes: every test that uses one runs on the same pytest-xdist worker
-# (make test runs `--dist loadgroup`), so each is built once rather than once per worker.
-_SHARED_BUILDS = {"fixture_site": "fixture-site", "site_url": "fixture-site", "real_site": "real-site"}
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:
-        names = set(getattr(item, "fixturenames", ()))
-        groups = sorted({group for name, group in _SHARED_BUILDS.items() if name in names})
-        definitions = getattr(item, "_fixtureinfo", None)
-        module_scoped = definitions is not None and any(
-            defs and defs[-1].scope == "module" for name in names
-            if (defs := definitions.name2fixturedefs.get(name)))
-        if groups:
-            item.add_marker(pytest.mark.xdist_group(groups[0]))
-        elif module_scoped:  # a module's shared fixture is made once, on one worker
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
