@@ -55,3 +55,9 @@ def run_grade(*args: str, cwd: Path | None = None, env: dict[str, str] | None = 
     return subprocess.run([*GRADE, *args], cwd=cwd or REPO, env=full_env, capture_output=True,
                           text=True, timeout=timeout)
 
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow builds first (a stable sort): under pytest-xdist their files then start at once
+    instead of last, and the run does not end with one worker busy on a site build."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
