@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import psutil
+if TYPE_CHECKING:
+    import psutil
+
+# psutil is imported where it is used: on Linux its backend imports `resource`, and this module is on
+# every learner command's import path, which must load where POSIX-only modules do not exist.
 
 _MEMORY_POLL = 0.2  # seconds between two looks at the kernel's memory
 
 
 def kill_tree(pid: int) -> None:
     """Kill the process `pid` and every process it started, however deep."""
+    import psutil
+
     try:
         root = psutil.Process(pid)
         descendants = root.children(recursive=True)  # read first: once the root dies they are orphans
@@ -28,6 +35,8 @@ def kill_tree(pid: int) -> None:
 
 def tree_memory_mb(root: psutil.Process) -> float:
     """The memory the process and its descendants hold (resident), in MB; 0 once it has gone."""
+    import psutil
+
     try:
         if not root.is_running():  # gone, and its pid perhaps another process's by now
             return 0.0
@@ -57,6 +66,8 @@ class MemoryWatch:
         self._thread.start()
 
     def _watch(self) -> None:
+        import psutil
+
         root: psutil.Process | None = None
         while not self._stopped.wait(_MEMORY_POLL):
             pid = self._pid_of()

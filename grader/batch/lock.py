@@ -9,8 +9,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import psutil
-
 from grader import platform_support
 
 
@@ -52,6 +50,8 @@ def _owner_file(path: Path) -> Iterator[None]:
             path.unlink(missing_ok=True)
             continue
         with os.fdopen(fd, "w") as owner:
+            import psutil  # here, not at the top: on Linux it imports `resource`
+
             owner.write(f"{os.getpid()} {psutil.Process().create_time()}\n")
         try:
             yield
@@ -63,6 +63,8 @@ def _owner_file(path: Path) -> Iterator[None]:
 
 def _owner_alive(path: Path) -> bool:
     """Whether the process named in the file still runs (the same one: a reused pid started later)."""
+    import psutil
+
     try:
         pid, started = path.read_text().split()
         return abs(psutil.Process(int(pid)).create_time() - float(started)) < 1
