@@ -19,7 +19,7 @@ from grader.platform_support import require_linux
 @click.option("--workers", type=int, default=None, help="Parallel gradings (default: two per core).")
 @click.option("--only", metavar="PREFIX", help="Only exercises whose id or module starts with PREFIX.")
 def check(workers: int | None, only: str | None) -> None:
-    """Prove every exercise sound: solutions pass, starters are untouched, metadata is complete."""
+    """Prove every exercise sound: solutions pass, starters are untouched, proofs hold, metadata is complete."""
     console = Console(highlight=False, soft_wrap=True)
     started = time.perf_counter()
     with one_line_errors():
@@ -27,10 +27,10 @@ def check(workers: int | None, only: str | None) -> None:
         root = course_root()
         with console.status("Grading every solution and starter..."):
             reports, modules = check_course(root, workers, only)
-    table = Table("module", "exercise", "solution", "starter", "result", title="Course check")
+    table = Table("module", "exercise", "solution", "starter", "proofs", "result", title="Course check")
     for report in reports:
         verdict = "[green]ok[/]" if report.ok else f"[red]{len(report.problems)} problem(s)[/]"
-        table.add_row(report.module, report.exercise, report.solution, report.starter, verdict)
+        table.add_row(report.module, report.exercise, report.solution, report.starter, report.proofs, verdict)
     console.print(table)
     for report in reports:
         for problem in report.problems:  # one plain line each, so they can be read, searched and copied

@@ -1,8 +1,10 @@
 """Course integrity: every exercise is sound before the course ships.
 
 An exercise is sound when its solution scores full marks, its starter scores zero and is "not
-attempted", its starter is in sync with the solution and carries no output or solution marker,
-its metadata is complete, and its module has the front matter the site needs. The gradings run in
+attempted", the proofs kept beside its solution hold (`proofs`: alternatives score full marks,
+known-wrong submissions lose the checks meant to catch them, with their message), its starter is
+in sync with the solution and carries no output or solution marker, its metadata is complete, and
+its module has the front matter the site needs. The gradings run in
 parallel worker processes (one kernel each), two per core.
 """
 
@@ -10,13 +12,13 @@ from __future__ import annotations
 
 import json
 import tomllib
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.errors import GraderError
 from grader.exercise import EXERCISE_FILE, Exercise, load_exercise
+from grader.instructor.proofs import CheckSeen, Proof, ProofsError, broken_promises, read_proofs, too_few_proofs
 from grader.kernel import default_parallel_gradings
 from grader.result import Status
 from grader.starter import MARKERS, starter_text
@@ -35,6 +37,7 @@ class ExerciseReport:
     points: float = 0.0
     solution: str = "-"
     starter: str = "-"
+    proofs: str = "-"  # proofs that held / proofs kept beside the solution
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -42,17 +45,31 @@ class ExerciseReport:
         return not self.problems
 
 
-def _grade_quietly(notebook: str, folder: str) -> tuple[str, float, float, str]:
-    """Worker process: grade one notebook; return (status, score, max score, error)."""
+@dataclass(frozen=True)
+class Graded:
+    """What a worker sends back about one grading: small, so it crosses processes cheaply."""
+
+    status: str
+    score: float = 0.0
+    max_score: float = 0.0
+    detail: str = ""  # the error, or the first failing checks
+    checks: tuple[CheckSeen, ...] = ()
+
+
+def _grade_quietly(notebook: str, folder: str) -> Graded:
+    """Worker process: grade one notebook."""
     from grader.engine import grade_notebook
 
     try:
         zygote = zygote_of_this_process().ensure_running()
         result = grade_notebook(Path(notebook), load_exercise(Path(folder)), zygote=zygote)
     except GraderError as error:
-        return "error", 0.0, 0.0, str(error)
+        return Graded("error", detail=str(error))
     failing = [c.description for c in result.checks if c.outcome != "passed"]
-    return str(result.status), result.score, result.max_score, "; ".join(failing[:3])
+    checks = tuple(CheckSeen(c.name, c.outcome == "passed",
+                             " ".join(filter(None, (c.message, c.expected, c.got, c.explanation))))
+                   for c in result.checks)
+    return Graded(str(result.status), result.score, result.max_score, "; ".join(failing[:3]), checks)
 
 
 def module_problems(course_root: Path) -> dict[str, list[str]]:
@@ -114,12 +131,11 @@ def static_problems(exercise: Exercise, course_root: Path) -> list[str]:
 
 def check_course(
     course_root: Path, workers: int | None = None, only: str | None = None,
-    on_done: Callable[[ExerciseReport], None] | None = None,
 ) -> tuple[list[ExerciseReport], dict[str, list[str]]]:
     """Check every exercise (or those whose id or module starts with `only`); reports and module problems."""
     folders = sorted(p.parent for p in course_root.glob(f"exercises/*/*/{EXERCISE_FILE}"))
     reports: list[ExerciseReport] = []
-    jobs: list[tuple[ExerciseReport, str, object]] = []
+    jobs: list[tuple[ExerciseReport, str | Proof, Future[Graded]]] = []
     seen: dict[str, str] = {}
     with ProcessPoolExecutor(max_workers=workers or default_parallel_gradings()) as pool:
         for folder in folders:
@@ -136,20 +152,36 @@ def check_course(
             seen[exercise.id] = f"{exercise.module}/{folder.name}"
             report.problems += static_problems(exercise, course_root)
             reports.append(report)
-            for kind, notebook in (("solution", exercise.solution(course_root)), ("starter", exercise.starter)):
+            solution = exercise.solution(course_root)
+            try:
+                proofs = read_proofs(solution.parent)
+            except ProofsError as error:
+                report.problems.append(str(error))
+                proofs = []
+            report.proofs = f"0/{len(proofs)}" if proofs else "none"
+            report.problems += too_few_proofs(proofs)
+            graded: list[tuple[str | Proof, Path]] = [("solution", solution), ("starter", exercise.starter)]
+            graded += [(proof, proof.notebook) for proof in proofs]
+            for kind, notebook in graded:
                 if notebook.is_file():
                     jobs.append((report, kind, pool.submit(_grade_quietly, str(notebook), str(folder))))
+        held: dict[str, int] = {}
         for report, kind, future in jobs:
-            status, score, max_score, detail = future.result()  # type: ignore[attr-defined]
-            _judge(report, kind, status, score, max_score, detail)
-            if on_done and kind == "starter":
-                on_done(report)
+            outcome = future.result()
+            if isinstance(kind, Proof):
+                problems = broken_promises(kind, outcome.status, list(outcome.checks))
+                report.problems += problems
+                held[report.exercise] = held.get(report.exercise, 0) + (not problems)
+                report.proofs = f"{held[report.exercise]}/{report.proofs.split('/')[1]}"
+            else:
+                _judge(report, kind, outcome)
     return reports, module_problems(course_root)
 
 
-def _judge(report: ExerciseReport, kind: str, status: str, score: float, max_score: float, detail: str) -> None:
+def _judge(report: ExerciseReport, kind: str, outcome: Graded) -> None:
+    status, score, max_score = outcome.status, outcome.score, outcome.max_score
     shown = f"{score:g}/{max_score:g}" if status != "error" else "error"
-    detail = f": {detail}" if detail else ""
+    detail = f": {outcome.detail}" if outcome.detail else ""
     if kind == "solution":
         report.solution = shown
         if status != Status.PASSED:

@@ -12,6 +12,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from grader.errors import UngradableInput
 from grader.exercise import load_exercise
 from grader.instructor.common import course_root, one_line_errors
+from grader.instructor.proofs import PROOFS_FILE
 from grader.starter import starter_text
 
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -44,6 +45,23 @@ data = []
 cell_timeout = 30
 '''
 
+# The scaffold's own proofs: rewrite them with the exercise (`course check` grades every one).
+PROOFS = '''[[alternative]]
+notebook = "proofs/computed.ipynb"
+why = "computes 6 * 7 instead of writing 42"
+
+[[wrong]]
+notebook = "proofs/text.ipynb"
+mistake = 'returns the text "42" instead of the number'
+loses = {{ test_answer_is_right = "should return the number 42" }}
+
+[[wrong]]
+notebook = "proofs/prints.ipynb"
+mistake = "prints 42 instead of returning it"
+loses = {{ test_answer_is_right = "should return the number 42" }}
+'''
+PROOF_BODIES = {"computed": "return 6 * 7", "text": 'return "42"', "prints": "print(42)"}
+
 
 def scaffold(root: Path, module: str, slug: str) -> Path:
     """Write the solution, checks and exercise.toml of a new exercise; return its exercise folder."""
@@ -56,22 +74,30 @@ def scaffold(root: Path, module: str, slug: str) -> Path:
     if folder.exists() or solution.exists():
         raise UngradableInput(f"{module}/{slug} exists already.")
     title = slug.replace("-", " ").capitalize()
-    nb = new_notebook(cells=[
-        new_markdown_cell(f"# {title}\n\nSay what the learner will build and why it matters. "
-                          "**Where to work:** the cells with `...`."),
-        new_code_cell("def answer():\n    \"\"\"Return the answer.\"\"\"\n    # BEGIN SOLUTION\n"
-                      "    return 42\n    # END SOLUTION"),
-        new_code_cell("print(answer())"),
-    ])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     solution.parent.mkdir(parents=True)
-    nbformat.write(nb, solution)
+    nbformat.write(_notebook(title, "return 42"), solution)
+    (solution.parent / "proofs").mkdir()
+    for name, body in PROOF_BODIES.items():
+        nbformat.write(_notebook(title, body), solution.parent / "proofs" / f"{name}.ipynb")
+    (solution.parent / PROOFS_FILE).write_text(PROOFS.format(), encoding="utf-8")
     folder.mkdir(parents=True)
     (folder / "exercise.toml").write_text(TOML.format(slug=slug, title=title), encoding="utf-8")
     (folder / f"test_{slug.replace('-', '_')}.py").write_text(CHECKS.format(slug=slug), encoding="utf-8")
     exercise = load_exercise(folder)
     exercise.starter.write_text(starter_text(exercise, root), encoding="utf-8")
     return folder
+
+
+def _notebook(title: str, body: str) -> nbformat.NotebookNode:
+    nb = new_notebook(cells=[
+        new_markdown_cell(f"# {title}\n\nSay what the learner will build and why it matters. "
+                          "**Where to work:** the cells with `...`."),
+        new_code_cell(f"def answer():\n    \"\"\"Return the answer.\"\"\"\n    # BEGIN SOLUTION\n"
+                      f"    {body}\n    # END SOLUTION"),
+        new_code_cell("print(answer())"),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
 
 
 @click.command("new")
@@ -83,6 +109,8 @@ def new(module: str, slug: str) -> None:
         root = course_root()
         folder = scaffold(root, module, slug)
     click.echo(f"Created solutions/{module}/{slug}/{slug}.ipynb (write the solution between the markers),")
+    click.echo(f"        solutions/{module}/{slug}/proofs.toml and proofs/ (an alternative solution and "
+               "known-wrong ones that prove the checks),")
     click.echo(f"        {folder.relative_to(root)}/ (checks and exercise.toml).")
     click.echo("Next:")
     click.echo("  1. course sync                              make the starter from your solution")

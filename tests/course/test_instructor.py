@@ -84,6 +84,43 @@ def test_when_metadata_is_incomplete_then_check_says_what_is_missing(course: Pat
     assert "exercise.toml says 5 points; the checks add up to 4" in done.stdout
 
 
+def proofs_of(course: Path) -> Path:
+    return course / "solutions/00-start-here/greeting/proofs.toml"
+
+
+def test_when_a_proof_does_not_hold_then_check_names_the_proof_and_the_check(course: Path):
+    toml = proofs_of(course)
+    # the alternative made wrong, a wrong one that passes, and a message that no longer says why
+    alternative = course / "solutions/00-start-here/greeting/proofs/concatenation.ipynb"
+    alternative.write_text(alternative.read_text().replace('\\"Hello, \\" + name', '\\"Hi, \\" + name'))
+    text = toml.read_text().replace('loses = { test_greets_grace = "should return',
+                                    'loses = { test_my_name_is_text = "x", test_greets_grace = "should return', 1)
+    no_comma = 'loses = { test_greets_grace = "should return", test_greets_any_name = "should return" }'
+    toml.write_text(text.replace(no_comma, 'loses = { test_greets_grace = "must give back" }'))
+    done = run_course("check", root=course)
+    assert done.returncode == 1
+    lines = [line for line in done.stdout.splitlines() if line.startswith("00-start-here/greeting:")]
+    assert any("alternative concatenation.ipynb (joins the text with + instead of an f-string) is correct but "
+               "loses test_greets_grace, test_greets_any_name" in line for line in lines), done.stdout
+    assert any("wrong prints-instead-of-returning.ipynb (prints the greeting instead of returning it, so greet "
+               "gives back None) passes test_my_name_is_text" in line for line in lines), done.stdout
+    assert any("wrong no-comma.ipynb loses test_greets_grace without saying 'must give back'" in line
+               for line in lines), done.stdout
+    assert "| 1/4" in done.stdout.replace("│", "|"), done.stdout  # the table: one proof of four held
+
+
+def test_when_an_exercise_keeps_too_few_proofs_then_check_says_what_is_missing(course: Path):
+    toml = proofs_of(course)
+    toml.write_text(toml.read_text().split("[[wrong]]")[0])
+    done = run_course("check", root=course)
+    assert done.returncode == 1
+    assert ("proofs.toml keeps 1 alternative and 0 wrong submission(s) beside the solution; at least 1 and 2"
+            in done.stdout), done.stdout
+    toml.write_text('[[wrong]]\nnotebook = "proofs/gone.ipynb"\nmistake = "m"\nloses = { a = "b" }\n')
+    done = run_course("check", root=course)
+    assert "proofs.toml: [[wrong]] number 1: notebook 'proofs/gone.ipynb' is missing" in done.stdout
+
+
 def test_when_an_author_scaffolds_an_exercise_then_the_three_next_commands_pass(course: Path):
     done = run_course("new", "00-start-here", "first-answer", root=course)
     assert done.returncode == 0, done.stderr
