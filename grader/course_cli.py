@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import click
 
+import grader._fast_imports  # noqa: F401  first: see its docstring
 from grader import __version__
 from grader.batch.command import grade_batch
 from grader.book.command import build_book_command

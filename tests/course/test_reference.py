@@ -17,3 +17,14 @@ def test_every_course_command_is_documented_on_the_instructors_page():
     page = (REPO / "docs" / "instructors" / "index.md").read_text(encoding="utf-8")
     missing = [name for name in main.commands if f"course {name}" not in page]
     assert missing == [], f"the For instructors page does not mention: {missing}"
+
+
+def test_both_commands_start_without_jsonschemas_costly_optional_import():
+    # rfc3987_syntax builds a grammar on import (1-5 s here); grader._fast_imports keeps it out
+    import subprocess
+    import sys
+
+    for module in ("grader.cli", "grader.course_cli"):
+        code = f"import sys, {module}; print(sys.modules.get('rfc3987_syntax', 'absent'))"
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        assert done.stdout.strip() in ("None", "absent"), f"{module} imported rfc3987_syntax"
