@@ -153,6 +153,11 @@ def test_stops_at_the_first_snippet_that_does_not_fit(nb):
     snippets = [SNIPPETS[0], "Invoices " * 30, "Yes."]
     budget = cost(QUESTION, [SNIPPETS[0], "Yes."])  # room for the short last one, not the long middle
     messages = build(nb, QUESTION, snippets, budget)
+    used = count_message_tokens(messages)
+    assert used <= budget, (
+        f"with a budget of {budget} tokens the prompt must cost at most {budget}; yours costs {used} "
+        "(measured with count_message_tokens)"
+    )
     assert "Yes." not in messages[1]["content"], (
         "the second snippet does not fit, so the prompt should stop there; yours skipped it and added "
         "the third ('Yes.'), a less relevant snippet, in its place"
