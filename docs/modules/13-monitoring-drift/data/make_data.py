@@ -9,7 +9,7 @@ same every time. It writes the lesson data here and the exercises' own copies be
                            the rainy season starts in week 6
 - llm_calls.csv            lesson 4: two weeks of calls to a language model behind a support bot
 - ../../../../exercises/13-monitoring-drift/psi/{reference,last_week}.csv
-- ../../../../exercises/13-monitoring-drift/detect-drift/{reference,weekly_logs}.csv
+- ../../../../exercises/13-monitoring-drift/alert-rules/{reference,baseline_week,this_week}.csv
 """
 
 from __future__ import annotations
@@ -116,17 +116,66 @@ def make_churn(seed: int = 111) -> None:
         weeks.append(frame)
     weekly = pd.concat(weeks, ignore_index=True)
 
-    (EXERCISES / "detect-drift").mkdir(parents=True, exist_ok=True)
-    reference.to_csv(EXERCISES / "detect-drift" / "reference.csv", index=False)
-    weekly.to_csv(EXERCISES / "detect-drift" / "weekly_logs.csv", index=False)
-
     (EXERCISES / "psi").mkdir(parents=True, exist_ok=True)
     reference.to_csv(EXERCISES / "psi" / "reference.csv", index=False)
     weekly[weekly["week"] == "2024-W10"].drop(columns="week").to_csv(
         EXERCISES / "psi" / "last_week.csv", index=False)
 
 
+# ---------------------------------------------------------------- the ticket router (exercise alert-rules)
+# The check of alert-rules (test_alert_rules.py) makes its unseen weeks with a copy of these two functions.
+TICKET_LABELS = ["billing", "technical", "account", "unknown"]
+
+
+def ticket_features(rng: np.random.Generator, rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """The inputs of a support-ticket router: the ticket's length in words and the account's age."""
+    words = np.round(rng.lognormal(np.log(60), 0.5, rows)).astype(int) + 1
+    account_age_days = np.round(rng.exponential(400, rows)).astype(int)
+    return words, account_age_days
+
+
+def ticket_day(rng: np.random.Generator, day: str, rows: int, *, slow: float = 1.0, longer: float = 1.0,
+               error_rate: float = 0.02, unknown: float = 0.05, from_hour: int = 0, to_hour: int = 24,
+               slow_from_hour: int = 0) -> pd.DataFrame:
+    """One day of the router's prediction log: one row per ticket, in time order."""
+    words, account_age_days = ticket_features(rng, rows)
+    words = np.round(words * longer).astype(int)
+    shares = [*(np.array([0.40, 0.35, 0.25]) * (1 - unknown)), unknown]
+    prediction = rng.choice(TICKET_LABELS, rows, p=shares)
+    seconds = np.sort(rng.integers(from_hour * 3600, to_hour * 3600, rows))
+    latency = rng.gamma(4.0, 120.0, rows) + 2.0 * words
+    latency = np.round(np.where(seconds >= slow_from_hour * 3600, latency * slow, latency)).astype(int)
+    error = (rng.random(rows) < error_rate).astype(int)
+    cost = np.round(0.0015 + 0.00002 * words, 5)           # a language-model call: longer tickets cost more
+    stamps = (pd.Timestamp(day) + pd.to_timedelta(seconds, unit="s")).strftime("%Y-%m-%d %H:%M:%S")
+    return pd.DataFrame({"timestamp": stamps, "words": words, "account_age_days": account_age_days,
+                         "prediction": prediction, "latency_ms": latency, "error": error, "cost_usd": cost})
+
+
+def make_alert_rules(seed: int = 113) -> None:
+    rng = np.random.default_rng(seed)
+    words, account_age_days = ticket_features(rng, 2000)
+    reference = pd.DataFrame({"words": words, "account_age_days": account_age_days})
+    baseline = pd.concat([ticket_day(rng, day, rows) for day, rows in zip(
+        pd.date_range("2024-06-03", periods=7).strftime("%Y-%m-%d"), [420, 440, 410, 430, 400, 260, 240])])
+    this_week = pd.concat([
+        ticket_day(rng, "2024-06-10", 430),
+        ticket_day(rng, "2024-06-11", 450, error_rate=0.03),                 # a little noisier: no alert
+        ticket_day(rng, "2024-06-12", 420, slow=3.0, slow_from_hour=14),     # a release slows every answer from 14:00
+        ticket_day(rng, "2024-06-13", 410),
+        ticket_day(rng, "2024-06-14", 440, unknown=0.25),                    # a new product: the router is unsure
+        ticket_day(rng, "2024-06-15", 250),
+        ticket_day(rng, "2024-06-16", 6, error_rate=0.5, to_hour=1),         # logging broke just after midnight
+    ])
+    folder = EXERCISES / "alert-rules"
+    folder.mkdir(parents=True, exist_ok=True)
+    reference.to_csv(folder / "reference.csv", index=False)
+    baseline.to_csv(folder / "baseline_week.csv", index=False)
+    this_week.to_csv(folder / "this_week.csv", index=False)
+
+
 if __name__ == "__main__":
     make_delivery()
     make_llm_calls()
     make_churn()
+    make_alert_rules()
