@@ -41,6 +41,17 @@ def read(text: str) -> pd.DataFrame:
 HEADER = "user_id,signup_date,country,plan,monthly_spend,is_trial\n"
 
 
+def cleaned_small(clean, raw: pd.DataFrame) -> pd.DataFrame:
+    """clean(raw) on a tiny export without repeats or blank ids: the same number of rows comes back."""
+    got = clean(raw)
+    assert isinstance(got, pd.DataFrame), (
+        f"clean(df) should return a table (a DataFrame), but it returned {type(got).__name__}")
+    assert len(got) == len(raw), (
+        f"on a small table of {len(raw)} rows, all with different ids, clean(df) should return "
+        f"{len(raw)} rows, but it returned {len(got)}: does clean work on the table df it is given?")
+    return got
+
+
 def wrong_types(table: pd.DataFrame) -> list[str]:
     problems = []
     for column, (names, words) in EXACT_TYPES.items():
@@ -104,7 +115,7 @@ def test_money_text_becomes_numbers(nb):
 2,2024-01-04,France,pro,$29.00,no
 3,2024-01-05,France,free,,no
 """)
-    got = clean(raw)
+    got = cleaned_small(clean, raw)
     spend = [float(v) for v in got["monthly_spend"]]
     assert spend == [1250.0, 29.0, 0.0], (
         f"monthly_spend should be [1250.0, 29.0, 0.0] for \"$1,250.00\", \"$29.00\" and a blank, "
@@ -121,7 +132,7 @@ def test_no_means_false(nb):
 2,2024-01-04,Kenya,pro,$29.00,no
 3,2024-01-05,Kenya,pro,$29.00,no
 """)
-    trial = list(clean(raw)["is_trial"])
+    trial = list(cleaned_small(clean, raw)["is_trial"])
     assert trial == [True, False, False], (
         f"is_trial should be [True, False, False] for \"yes\", \"no\", \"no\", but it is {trial}")
 
