@@ -1,6 +1,7 @@
 """Checks for "Make it run from top to bottom": Sam's revenue notebook, repaired."""
 
 import math
+import re
 
 from grader import LearnerError, points
 
@@ -54,6 +55,26 @@ def test_computes_the_discounted_revenue(nb):
     assert isinstance(got, int | float) and math.isclose(got, DISCOUNTED_REVENUE), (
         f"discounted_revenue should be {DISCOUNTED_REVENUE:.2f}: "
         f"{MONTHLY_REVENUE} euros with 15 % taken off once"
+    )
+    # step 3 again with another discount: the answer must follow it, not be a number typed in
+    step_3 = [c.source for c in nb.cells if c.cell_type == "code"
+              and re.search(r"\bdiscounted_revenue\s*=(?!=)", c.source)
+              and not re.search(r"\bannual_discount\s*=(?!=)", c.source)]  # not a cell that sets it back
+    try:
+        nb.run(f"annual_discount = 0.25; monthly_revenue = {MONTHLY_REVENUE!r}")
+        for source in step_3:
+            nb.run(source)
+        with_a_quarter_off = nb.value("discounted_revenue")
+    except LearnerError as error:
+        raise AssertionError(
+            f"with annual_discount set to 0.25, step 3 stopped with {type(error).__name__}: {error}"
+        ) from None
+    finally:  # put the notebook's own numbers back for the next checks
+        nb.run(f"annual_discount = 0.15; monthly_revenue = {MONTHLY_REVENUE!r}; discounted_revenue = {got!r}")
+    assert isinstance(with_a_quarter_off, int | float) and math.isclose(with_a_quarter_off, MONTHLY_REVENUE * 0.75), (
+        f"with annual_discount set to 0.25, discounted_revenue should become {MONTHLY_REVENUE * 0.75:.2f}, "
+        f"but it is {with_a_quarter_off!r}: compute it from monthly_revenue and annual_discount "
+        "instead of typing the number in"
     )
 
 
