@@ -36,6 +36,7 @@ XDIST := -n 4 --dist loadscope
 
 test: $(VENV)/.dev
 	$(BIN)/ruff check grader tests benchmarks courselib
+	$(BIN)/mypy
 	$(BIN)/pytest $(XDIST) --durations=15
 	$(PORTABLE) $(BIN)/pytest $(XDIST) -m portable tests/learner tests/grader/test_behaviours.py
 
@@ -44,7 +45,7 @@ test-fast: $(VENV)/.dev
 	$(BIN)/pytest $(XDIST) -m "not slow and not browser"
 
 lint: $(VENV)/.dev
-	$(BIN)/ruff check grader tests benchmarks
+	$(BIN)/ruff check grader tests benchmarks courselib
 	$(BIN)/mypy
 
 bench: $(VENV)/.dev

@@ -16,7 +16,6 @@ import grader._fast_imports  # noqa: F401  first: see its docstring
 from grader import __version__
 from grader.cli_errors import one_line_errors
 
-EXIT_UNGRADABLE = 2
 EXIT_STOPPED = 130  # the shell's own code for a command ended by Ctrl-C
 
 

@@ -82,7 +82,7 @@ def grade_notebook(notebook: Path, exercise: Exercise, extra_checks: Path | None
     )
 
 
-async def _boot_and_execute(notebook: Path, nb, workdir: Path, exercise: Exercise,  # type: ignore[no-untyped-def]
+async def _boot_and_execute(notebook: Path, nb, workdir: Path, exercise: Exercise,
                             spare: SpareKernel | None, zygote: str | None, slow_line: SlowCellLine | None):
     """Start the kernel (unless a spare is ready), read and stage the notebook while it boots, run it."""
     kernel = spare.kernel if spare else await start_kernel(workdir, exercise, zygote)
@@ -98,7 +98,7 @@ async def _boot_and_execute(notebook: Path, nb, workdir: Path, exercise: Exercis
         raise
 
 
-def _check(kernel: RunningKernel, execution, workdir: Path, exercise: Exercise,  # type: ignore[no-untyped-def]
+def _check(kernel: RunningKernel, execution, workdir: Path, exercise: Exercise,
            checks_first: ChecksReadFirst) -> tuple[list[CheckResult], list[str]]:
     from grader.checks import run_checks
     from grader.probe import NotebookHandle

@@ -44,10 +44,9 @@ class Execution:
     stop_reason: str = ""
     notes: list[str] = field(default_factory=list)  # what grading did differently, for the report
     out_of_time: bool = False  # the total time limit ran out before every cell ran
-    seconds: float = 0.0
 
 
-class _GradingClient(NotebookClient):  # type: ignore[misc]
+class _GradingClient(NotebookClient):
     """nbclient's client, with a cap on each cell's output, and cell limits on the kernel's clock."""
 
     def __init__(self, nb: NotebookNode, kernel: RunningKernel, output_cap: int, **kw: Any) -> None:
@@ -68,7 +67,7 @@ class _GradingClient(NotebookClient):  # type: ignore[misc]
             if (reply := await self._execute_reply_within(owed)) is not None:
                 return reply
         await self._async_check_alive()
-        return await super()._async_handle_timeout(timeout, cell)  # type: ignore[no-any-return]
+        return await super()._async_handle_timeout(timeout, cell)
 
     async def _async_poll_kernel_alive(self) -> None:
         """nbclient's watch for a kernel that died during a cell, ten times a second instead of
@@ -114,7 +113,6 @@ async def execute_notebook(nb: NotebookNode, kernel: RunningKernel, limits: Limi
 
     `slow_line`: told about each cell that runs longer than a few seconds (`grade` on a terminal).
     """
-    started = time.monotonic()
     clock = kernel.clock()  # the whole notebook's limit, on the kernel's clock as each cell's is
     replies: dict[int, dict[str, Any]] = {}
 
@@ -165,7 +163,6 @@ async def execute_notebook(nb: NotebookNode, kernel: RunningKernel, limits: Limi
     _collect(execution, replies, limits)
     if execution.stopped_at is not None:
         execution.stopped_where = cell_label(nb.cells, execution.stopped_at)
-    execution.seconds = time.monotonic() - started
     return execution
 
 

@@ -167,7 +167,7 @@ def ran_unsaved_code(notebook: Path) -> bool:
                for count in range(last_saved + 1, min(shell.execution_count, len(ran))))
 
 
-def _shell():  # type: ignore[no-untyped-def]
+def _shell():
     try:
         from IPython import get_ipython
     except ImportError:

@@ -53,7 +53,7 @@ class _GraderKernelSpecs(KernelSpecManager):
         return KernelSpec(argv=argv, display_name="Python (grader)", language="python")
 
 
-class GraderKernelClient(AsyncKernelClient):  # type: ignore[misc]
+class GraderKernelClient(AsyncKernelClient):
     """jupyter_client's client, ready as soon as the kernel is. Its own wait ends by listening to
     IOPub until it has been quiet for 0.2 s: a fifth of a second idle in every grading.
     A kernel that dies or stays silent is started again once before the learner hears of it."""

@@ -44,7 +44,7 @@ class SpareKernel:
 
     @contextmanager
     def working_folder(self, nb: NotebookNode, exercise: Exercise) -> Iterator[Path]:
-        """The spare's folder filled for this grading (as `grader.prepare.working_folder`); then gone."""
+        """The spare's folder filled for this grading; removed with the kernel afterwards."""
         try:
             fill_working_folder(self.folder, nb, exercise)
             yield self.folder

@@ -6,9 +6,6 @@ The learner's own file is only ever read; grading writes nothing beside it.
 from __future__ import annotations
 
 import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -16,15 +13,6 @@ from nbformat import NotebookNode
 
 from grader.errors import UngradableInput
 from grader.exercise import Exercise
-
-
-@contextmanager
-def working_folder(nb: NotebookNode, exercise: Exercise) -> Iterator[Path]:
-    """Yield a temporary folder holding the notebook and the data files; remove it afterwards."""
-    with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
-        workdir = Path(tmp)
-        fill_working_folder(workdir, nb, exercise)
-        yield workdir
 
 
 def fill_working_folder(workdir: Path, nb: NotebookNode, exercise: Exercise) -> None:

@@ -168,7 +168,6 @@ class NotebookHandle:
             raise missing
         if "raised" in reply:
             raise _mirror(reply["raised"], subject)
-        self.last_printed = reply.get("printed", "")
         return decode(reply["ok"], lambda ref: RemoteObject(self, ref))
 
     def _send(self, request: dict[str, Any], subject: str) -> dict[str, Any]:

@@ -173,7 +173,7 @@ class ForkedKernel:
         self.send_signal(signal.SIGKILL)
 
 
-class ZygoteProvisioner(LocalProvisioner):  # type: ignore[misc]
+class ZygoteProvisioner(LocalProvisioner):
     """Launches the kernel by asking the zygote at `address` instead of starting a new Python."""
 
     address = ""

@@ -105,13 +105,13 @@ def render_report(book: Gradebook, pairs: Sequence[SimilarPair] | None) -> str:
     )
 
 
-def _figure(width: float, height: float):  # type: ignore[no-untyped-def]
+def _figure(width: float, height: float):
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def _png(figure) -> str:  # type: ignore[no-untyped-def]
+def _png(figure) -> str:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=96)
     return base64.b64encode(buffer.getvalue()).decode("ascii")

@@ -24,25 +24,24 @@ class ResetOutcome:
 
     notebook: Path
     backup: Path | None  # None when there was nothing to keep
-    source: str  # where the starter came from: the download's copy, "the reference solution" or "git"
 
 
-def original_starter(exercise: Exercise) -> tuple[str, str]:
+def original_starter(exercise: Exercise) -> str:
     """The starter notebook's text: the download's pristine copy, else made from the solution (one
     source), else read from git. Every way a learner gets the course has one of the three."""
     from grader.starter import starter_text
 
     if exercise.original.is_file():  # the course zip and each exercise's zip
-        return exercise.original.read_text(encoding="utf-8"), "the copy the download keeps"
+        return exercise.original.read_text(encoding="utf-8")
     root = course_root_of(exercise)
     if root is not None:
         try:
-            return starter_text(exercise, root), "the reference solution"
+            return starter_text(exercise, root)
         except GraderError:
             pass  # no solution in this checkout: git may still have the starter
     committed = _from_git(exercise.starter)
     if committed is not None:
-        return committed, "git"
+        return committed
     raise UngradableInput(
         f"I could not find the original starter of {exercise.id}, so nothing was changed. "
         "Download the exercise again from the course site."
@@ -71,12 +70,12 @@ def backup_path(notebook: Path, now: dt.datetime | None = None) -> Path:
 
 def reset_notebook(exercise: Exercise, notebook: Path) -> ResetOutcome:
     """Back up `notebook` (if it holds anything but the starter), then write the starter there."""
-    text, source = original_starter(exercise)
+    text = original_starter(exercise)
     backup = None
     if notebook.exists():
         if notebook.read_bytes() == text.encode("utf-8"):
-            return ResetOutcome(notebook, None, source)
+            return ResetOutcome(notebook, None)
         backup = backup_path(notebook)
         shutil.copy2(notebook, backup)  # a copy, so the notebook is never missing, even for a moment
     write_atomically(notebook, text)
-    return ResetOutcome(notebook, backup, source)
+    return ResetOutcome(notebook, backup)

@@ -65,7 +65,7 @@ class ChecksReadFirst:
                             exercise, ini)
 
 
-def _walk(folder: Path, ignored) -> Iterator[Path]:  # type: ignore[no-untyped-def]
+def _walk(folder: Path, ignored) -> Iterator[Path]:
     names = sorted(p.name for p in folder.iterdir())
     skip = ignored(str(folder), names)
     for name in names:
