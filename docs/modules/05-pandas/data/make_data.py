@@ -3,7 +3,7 @@
 Run it from the repository root:  .venv/bin/python docs/modules/05-pandas/data/make_data.py
 
 Everything is generated from fixed seeds, so running it again writes exactly the same files.
-It writes the lesson data beside this script and the data of the three graded exercises in
+It writes the lesson data beside this script and the data of the graded exercises in
 exercises/05-pandas/. The data describe "Quillo", an imaginary start-up selling an AI writing
 assistant; no real person or company is in them.
 """
@@ -106,6 +106,40 @@ def make_usage_wide(seed: int, accounts: list[str], months: list[str]) -> list[l
     return rows
 
 
+def make_shop(seed: int) -> tuple[list[list[object]], list[list[object]], list[list[object]]]:
+    """A small shop database: customers, orders (a coupon or blank) and partial refunds.
+
+    The customers in Japan never ordered; most orders have no coupon (blank, NULL in SQL); a few
+    orders were refunded in two or three parts, so refunds repeat an order_id.
+    """
+    rng = np.random.default_rng(seed)
+    customers = []
+    for cid in range(1, 31):
+        name = f"{FIRST[rng.integers(len(FIRST))]} {LAST[rng.integers(len(LAST))]}"
+        country = "Japan" if cid in (9, 23) else str(rng.choice(COUNTRIES[:-1]))
+        customers.append([cid, name, country])
+    buyers = [c[0] for c in customers if c[2] != "Japan"]
+    orders = []
+    for i in range(90):
+        day = int(rng.integers(1, 29))
+        month = int(rng.integers(3, 6))
+        coupon = str(rng.choice(["", "SPRING", "WELCOME"], p=[0.7, 0.2, 0.1]))
+        amount = float(rng.choice([9.0, 29.0, 49.0, 99.0, 149.0]))
+        orders.append([1001 + i, int(rng.choice(buyers)), f"2024-{month:02d}-{day:02d}", amount, coupon])
+    orders.sort(key=lambda r: (r[2], r[0]))
+    refunds = []
+    refunded = rng.choice(len(orders), size=14, replace=False)
+    for k, index in enumerate(sorted(int(i) for i in refunded)):
+        order_id, amount = orders[index][0], float(orders[index][3])
+        parts = 3 if k == 2 else 2 if k % 3 == 0 else 1
+        for _ in range(parts):
+            part = round(amount * float(rng.choice([0.2, 0.25, 0.3])), 2)
+            refunds.append([0, order_id, part])
+    for number, row in enumerate(refunds, start=1):
+        row[0] = 501 + number - 1
+    return customers, orders, refunds
+
+
 def main() -> None:
     # lesson data
     write_csv(HERE / "orders.csv",
@@ -136,6 +170,11 @@ def main() -> None:
     write_csv(EXERCISES / "tidy-join" / "accounts.csv", ["account_id", "company", "plan"],
               [[a, companies[i], str(rng.choice(["pro", "team", "enterprise"]))]
                for i, a in enumerate(crm_accounts)])
+    shop_customers, shop_orders, shop_refunds = make_shop(55)
+    write_csv(EXERCISES / "sql-joins" / "customers.csv", ["customer_id", "name", "country"], shop_customers)
+    write_csv(EXERCISES / "sql-joins" / "orders.csv",
+              ["order_id", "customer_id", "order_date", "amount", "coupon"], shop_orders)
+    write_csv(EXERCISES / "sql-joins" / "refunds.csv", ["refund_id", "order_id", "amount"], shop_refunds)
 
 
 if __name__ == "__main__":
