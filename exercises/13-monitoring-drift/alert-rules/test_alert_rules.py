@@ -64,7 +64,7 @@ def week(seed, **special):
     """Seven days of logs; special[i] changes day i (0 = Monday): its size or its incident."""
     rng = np.random.default_rng(seed)
     frames = []
-    for i, (day, rows) in enumerate(zip(DAYS, SIZES)):
+    for i, (day, rows) in enumerate(zip(DAYS, SIZES, strict=True)):
         options = dict(special.get(f"day{i}", {}))
         frames.append(ticket_day(rng, day, options.pop("rows", rows), **options))
     return pd.concat(frames, ignore_index=True)
@@ -157,7 +157,9 @@ def alerts_of(nb, rules, logs):
         "return [] when nothing fires"
     )
     for alert in got:
-        assert isinstance(alert, dict), f"each alert should be a dict, such as {{'day': ..., 'rule': ...}}, not {alert!r}"
+        assert isinstance(alert, dict), (
+            f"each alert should be a dict, such as {{'day': ..., 'rule': ...}}, not {alert!r}"
+        )
         missing = [key for key in ("day", "rule", "value", "severity", "owner") if key not in alert]
         assert not missing, f"the alert {alert} has no {', '.join(repr(k) for k in missing)}: every alert needs " \
                             "'day', 'rule', 'value', 'severity' and 'owner'"
@@ -168,8 +170,9 @@ def key(alert):
     return str(alert["day"])[:10], str(alert["rule"])
 
 
-def compare(got, expected, where):
+def compare(got, expected, where, logs):
     """Plain messages about the alerts that are missing, extra or wrong."""
+    sizes = logs.groupby(logs["timestamp"].str[:10]).size()
     counts = {}
     for alert in got:
         counts[key(alert)] = counts.get(key(alert), 0) + 1
@@ -182,7 +185,8 @@ def compare(got, expected, where):
     given = {key(alert): alert for alert in got}
     missing = [f"'{rule}' on {day} (value {wanted[(day, rule)]['value']:.4g})" for day, rule in sorted(wanted)
                if (day, rule) not in given]
-    extra = [f"'{rule}' on {day}" for day, rule in sorted(given) if (day, rule) not in wanted]
+    extra = [f"'{rule}' on {day} ({sizes.get(day, 0)} rows that day)" for day, rule in sorted(given)
+             if (day, rule) not in wanted]
     assert not missing, f"{where}, these alerts should fire but did not: {', '.join(missing)}"
     assert not extra, f"{where}, these alerts should not fire: {', '.join(extra)}"
     for k, alert in given.items():
@@ -211,7 +215,9 @@ def test_every_rule_is_complete_and_owned(nb):
     assert rules, "rules is empty: write five rules, one for each metric of METRICS"
     names = []
     for number, rule in enumerate(rules, 1):
-        assert isinstance(rule, dict), f"rule number {number} should be a dict such as {{'name': ..., ...}}, not {rule!r}"
+        assert isinstance(rule, dict), (
+            f"rule number {number} should be a dict such as {{'name': ..., ...}}, not {rule!r}"
+        )
         label = rule_label(rule, number)
         missing = [field for field in FIELDS if field not in rule]
         assert not missing, f"{label} has no {', '.join(repr(f) for f in missing)}: every rule needs {FIELDS}"
@@ -240,7 +246,9 @@ def test_every_rule_is_complete_and_owned(nb):
             f"{label} has the severity {rule['severity']!r}: use 'page' (wake someone now) or 'ticket' (office hours)"
         )
     repeated = sorted({name for name in names if names.count(name) > 1})
-    assert not repeated, f"two rules are called {repeated[0]!r}: give every rule its own name, so an alert says which fired"
+    assert not repeated, (
+        f"two rules are called {repeated[0]!r}: give every rule its own name, so an alert says which fired"
+    )
 
 
 @points(2, hint="Print baseline_daily.max(): each threshold goes between 1.2 and 2 times that day's value "
@@ -288,7 +296,7 @@ def test_a_quiet_week_raises_nothing(nb):
     logs = quiet_week()
     assert expected_alerts(CHECK_RULES, logs, reference) == []
     got = alerts_of(nb, CHECK_RULES, logs)
-    compare(got, [], "on a new, normal week")
+    compare(got, [], "on a new, normal week", logs)
 
 
 @points(2, hint="Group the log by day (logs['timestamp'].str[:10]); for each day and each rule, compute "
@@ -301,7 +309,7 @@ def test_catches_a_latency_spike_on_one_day(nb):
     assert [key(alert) for alert in expected] == [(DAYS[1], "model never unsure"), (DAYS[2], "answers too slow")]
     compare(alerts_of(nb, CHECK_RULES, logs), expected,
             "on a new week where Wednesday's answers are four times slower and on Tuesday the model never says "
-            "'unknown' (a rule 'at_most' 0.0 watches for that)")
+            "'unknown' (a rule 'at_most' 0.0 watches for that)", logs)
 
 
 @points(1, hint="The psi_words metric compares one day's 'words' with the reference: daily_value does it for you, "
@@ -312,7 +320,7 @@ def test_catches_a_drifted_feature(nb):
     expected = expected_alerts(CHECK_RULES, logs, reference)
     assert {day for day, rule in map(key, expected) if rule == "ticket length drift"} == set(DAYS[4:])
     compare(alerts_of(nb, CHECK_RULES, logs), expected,
-            "on a new week where tickets are three times longer from Friday")
+            "on a new week where tickets are three times longer from Friday", logs)
 
 
 @points(1, hint="Count the rows of the day with len(rows) and skip the rule when it is below rule['min_rows'] "
@@ -324,7 +332,7 @@ def test_a_day_with_too_few_rows_does_not_fire(nb):
     assert [key(alert) for alert in expected] == [(DAYS[5], "calls failing")]
     compare(alerts_of(nb, CHECK_RULES, logs), expected,
             "on a new week where Thursday has only 5 rows (all failed and slow: too few to judge) and Saturday "
-            "exactly 100 (enough for the rules with min_rows=100, not for the drift rule's 200)")
+            "exactly 100 (enough for the rules with min_rows=100, not for the drift rule's 200)", logs)
 
 
 @points(1, hint="Fire each rule at most once per day: loop over the days, then over the rules, and compute one "
@@ -362,7 +370,7 @@ def test_alerts_of_this_week(nb):
     except Exception:  # the rules themselves are broken: the first check says how
         raise AssertionError("your rules are not complete yet, so their alerts cannot be checked: "
                              "fix the first check first") from None
-    compare(got, expected, "on this_week.csv, with your rules")
+    compare(got, expected, "on this_week.csv, with your rules", logs)
     fired = {(day, rule.get("metric")) for day, name in map(key, got)
              for rule in rules if isinstance(rule, dict) and rule.get("name") == name}
     for day, metric, what in [("2024-06-12", "p95_latency_ms", "answers slow from 14:00"),

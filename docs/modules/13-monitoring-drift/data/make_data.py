@@ -53,7 +53,7 @@ def make_delivery(seed: int = 11) -> None:
     start = pd.Timestamp("2024-03-04 11:00")
     seconds = np.sort(rng.integers(0, 7 * 24 * 3600, len(log)))
     with open(HERE / "delivery_log.jsonl", "w", encoding="utf-8") as out:
-        for i, (row, second) in enumerate(zip(log.itertuples(index=False), seconds)):
+        for i, (row, second) in enumerate(zip(log.itertuples(index=False), seconds, strict=True)):
             record = {
                 "time": (start + pd.Timedelta(seconds=int(second))).isoformat(),
                 "request_id": f"r{i + 1:05d}",
@@ -157,7 +157,7 @@ def make_alert_rules(seed: int = 113) -> None:
     words, account_age_days = ticket_features(rng, 2000)
     reference = pd.DataFrame({"words": words, "account_age_days": account_age_days})
     baseline = pd.concat([ticket_day(rng, day, rows) for day, rows in zip(
-        pd.date_range("2024-06-03", periods=7).strftime("%Y-%m-%d"), [420, 440, 410, 430, 400, 260, 240])])
+        pd.date_range("2024-06-03", periods=7).strftime("%Y-%m-%d"), [420, 440, 410, 430, 400, 260, 240], strict=True)])
     this_week = pd.concat([
         ticket_day(rng, "2024-06-10", 430),
         ticket_day(rng, "2024-06-11", 450, error_rate=0.03),                 # a little noisier: no alert
