@@ -54,6 +54,49 @@ def ab_test(seed: int, n: int, groups: tuple[str, str], rates: tuple[float, floa
     return rows
 
 
+def readout_test(seed: int, n: int, rates: tuple[float, float], refund_rates: tuple[float, float],
+                 latency_ms: tuple[float, float], treatment_share: float = 0.5) -> list[list[object]]:
+    """One row per user of a test with guardrails: group, converted, refunded, page latency in ms.
+
+    `treatment_share` below 0.5 imitates a broken split (sample ratio mismatch)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for user in range(1, n + 1):
+        g = int(rng.random() < treatment_share)
+        converted = int(rng.random() < rates[g])
+        refunded = int(rng.random() < refund_rates[g])
+        latency = max(80, round(float(rng.normal(latency_ms[g], 180))))
+        rows.append([user, ("control", "treatment")[g], converted, refunded, latency])
+    return rows
+
+
+def signups_and_events(seed: int, n: int) -> tuple[list[list[object]], list[list[object]]]:
+    """Users who signed up in March 2026, and what they did in their first 30 days.
+
+    About a third never come back (no events at all); the others open the app, create documents,
+    invite teammates and export, each a few hours to a few weeks after signing up."""
+    rng = np.random.default_rng(seed)
+    start = np.datetime64("2026-03-01T00:00")
+    users, events = [], []
+    for user in range(1, n + 1):
+        signed_up = start + np.timedelta64(int(rng.integers(0, 31 * 24 * 60)), "m")
+        users.append([user, str(signed_up).replace("T", " ")])
+        if rng.random() < 0.35:
+            continue  # signed up and never came back
+        happened = []
+        for event, chance, mean_days in [("opened_app", 0.95, 3.0), ("created_document", 0.6, 4.0),
+                                         ("invited_teammate", 0.3, 9.0), ("exported_pdf", 0.25, 8.0)]:
+            if rng.random() < chance:
+                for _ in range(int(rng.integers(1, 4))):
+                    delay = float(rng.exponential(mean_days))
+                    if delay < 30:
+                        happened.append((delay, event))
+        for delay, event in sorted(happened):
+            at = signed_up + np.timedelta64(int(delay * 24 * 60), "m")
+            events.append([user, event, str(at).replace("T", " ")])
+    return users, events
+
+
 def main() -> None:
     write_csv(HERE / "user_spend.csv", ["user_id", "plan", "sessions_30d", "spend_30d"],
               user_spend(61, 400))
@@ -62,6 +105,21 @@ def main() -> None:
     write_csv(EXERCISES / "two-proportion-test" / "experiment.csv",
               ["user_id", "group", "day", "converted"],
               ab_test(63, 12000, ("control", "treatment"), (0.050, 0.058)))
+
+    readout_columns = ["user_id", "group", "converted", "refunded", "latency_ms"]
+    write_csv(HERE / "summary_test_week1.csv", readout_columns,
+              readout_test(64, 14000, (0.080, 0.092), (0.020, 0.021), (640, 655), treatment_share=0.47))
+    write_csv(HERE / "summary_test_rerun.csv", readout_columns,
+              readout_test(65, 14000, (0.080, 0.092), (0.020, 0.031), (640, 655)))
+    write_csv(EXERCISES / "ab-readout" / "experiment.csv", readout_columns,
+              readout_test(66, 16000, (0.100, 0.115), (0.020, 0.022), (820, 885)))
+
+    users, events = signups_and_events(67, 600)
+    write_csv(HERE / "signups.csv", ["user_id", "signed_up_at"], users)
+    write_csv(HERE / "signup_events.csv", ["user_id", "event", "at"], events)
+    users, events = signups_and_events(68, 500)
+    write_csv(EXERCISES / "metric-spec" / "users.csv", ["user_id", "signed_up_at"], users)
+    write_csv(EXERCISES / "metric-spec" / "events.csv", ["user_id", "event", "at"], events)
 
 
 if __name__ == "__main__":
