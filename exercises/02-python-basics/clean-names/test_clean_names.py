@@ -39,6 +39,11 @@ def test_keeps_each_name_once_in_first_seen_order(nb):
         "\"ada\" and \" ADA \" are the same name once cleaned: keep the first, "
         "and keep the names in the order they first appear"
     )
+    got = clean_names(["zoe", "yusuf", "Xavier", "walter", "ZOE ", "vera"])
+    assert got == ["Zoe", "Yusuf", "Xavier", "Walter", "Vera"], (
+        "the names should stay in the order they first appear, not sorted and not shuffled "
+        "(a set() forgets the order): collect them in a list and skip the ones already in it"
+    )
 
 
 @points(1, hint="Start from an empty list and append to it: never change the list you were given.")
