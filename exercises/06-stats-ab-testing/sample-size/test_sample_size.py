@@ -79,6 +79,10 @@ def test_rejects_impossible_plans(nb):
             sample_size_per_group(*args)
         except ValueError:
             continue
+        except Exception as error:  # the learner reads which error came instead
+            raise AssertionError(
+                f"sample_size_per_group{args} should raise ValueError for {what}, but it raised "
+                f"{type(error).__name__} ({error}): check the arguments before computing") from None
         raise AssertionError(f"sample_size_per_group{args} should raise ValueError for {what}, "
                              "but it returned a result")
 
@@ -93,6 +97,10 @@ def test_the_plan_for_the_trial_test(nb):
     assert users == expected_users, (
         f"users_needed should be {expected_users}, the users per group to detect 4% -> 5%, "
         f"but it is {users}")
+    yours = nb.function("sample_size_per_group")(0.04, 0.01)
+    assert yours == users, (
+        f"users_needed is {users}, but your function says {yours} for 4% -> 5%: compute "
+        "users_needed with sample_size_per_group(0.04, 0.01) rather than typing a number in")
     expected_weeks = math.ceil(2 * expected_users / WEEKLY_TRIAL_USERS)
     weeks = nb.value("weeks_needed")
     assert weeks == expected_weeks, (
