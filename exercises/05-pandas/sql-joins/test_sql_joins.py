@@ -112,6 +112,7 @@ def reference_rate(orders: pd.DataFrame, refunds: pd.DataFrame, coupon: str) -> 
 
 
 def _number(got: object, call: str, whole: bool) -> float:
+    """`got` as a plain Python number, after saying in plain words why it is not one."""
     kind = "a whole number" if whole else "a number"
     assert isinstance(got, Number) and not isinstance(got, bool), (
         f"{call} should return {kind}, but it returned {type(got).__name__}. pd.read_sql always "
@@ -119,7 +120,7 @@ def _number(got: object, call: str, whole: bool) -> float:
     assert not (isinstance(got, float) and math.isnan(got)), (
         f"{call} returned a blank (NaN): a SUM over no rows is NULL in SQL; COALESCE(SUM(...), 0) "
         f"turns it into 0")
-    return float(got)
+    return got.item() if isinstance(got, np.generic) else got  # np.int64(7) shown as 7
 
 
 # -- the checks --------------------------------------------------------------------------------------
@@ -181,23 +182,30 @@ def test_revenue_by_country_keeps_a_country_without_orders(nb):
     assert "country" in got.columns, (
         f"the table should have a column 'country', but its columns are {list(got.columns)}")
     peru = got[got["country"] == "Peru"]
-    assert len(peru) == 1, (
-        "the customer in Peru never ordered, so Peru should be in the table with 0 orders and 0 "
-        "revenue, but it is missing. An INNER JOIN (plain JOIN) keeps only customers with orders: "
-        "start FROM customers and use LEFT JOIN orders" if peru.empty else
-        f"Peru should be in the table once, but it is there {len(peru)} times: GROUP BY country")
+    if peru.empty:
+        raise AssertionError(
+            "the customer in Peru never ordered, so Peru should be in the table with 0 orders and 0 "
+            "revenue, but it is missing. An INNER JOIN (plain JOIN) keeps only customers with orders: "
+            "start FROM customers and use LEFT JOIN orders")
+    if len(peru) > 1:
+        raise AssertionError(f"Peru should be in the table once, but it is there {len(peru)} times: "
+                             f"GROUP BY country")
     if "orders" in got.columns:
         count = peru["orders"].iloc[0]
-        assert count == 0, (
-            f"Peru has no orders, so its orders should be 0, but it is {count}. After a LEFT JOIN "
-            f"Peru's customer sits on one row with blank order columns, and COUNT(*) counts that row; "
-            f"COUNT(o.order_id) counts only real orders" if count == 1 else
-            f"Peru has no orders, so its orders should be 0, but it is {count}")
+        count = count.item() if isinstance(count, np.generic) else count
+        if count == 1:
+            raise AssertionError(
+                "Peru has no orders, so its orders should be 0, but it is 1. After a LEFT JOIN Peru's "
+                "customer sits on one row with blank order columns, and COUNT(*) counts that row; "
+                "COUNT(o.order_id) counts only real orders")
+        assert count == 0, f"Peru has no orders, so its orders should be 0, but it is {count}"
     if "revenue" in got.columns:
         revenue = peru["revenue"].iloc[0]
-        assert not pd.isna(revenue), (
-            "Peru's revenue should be 0, but it is blank (None or NaN): the SUM of no orders is NULL "
-            "in SQL. COALESCE(SUM(o.amount), 0) turns it into 0")
+        revenue = revenue.item() if isinstance(revenue, np.generic) else revenue
+        if revenue is None or pd.isna(revenue):
+            raise AssertionError(
+                "Peru's revenue should be 0, but it is blank (None or NaN): the SUM of no orders is "
+                "NULL in SQL. COALESCE(SUM(o.amount), 0) turns it into 0")
         assert revenue == 0, f"Peru has no orders, so its revenue should be 0, but it is {revenue}"
 
 
