@@ -92,7 +92,13 @@ def test_no_difference_gives_z_zero_and_p_one(nb):
 def test_nobody_converted_is_not_an_error(nb):
     """when nobody or everybody converted, returns z = 0 and p = 1 instead of dividing by zero"""
     for counts in [(0, 500, 0, 400), (500, 500, 400, 400)]:
-        result = answer(nb, *counts)
+        try:
+            result = answer(nb, *counts)
+        except ZeroDivisionError:
+            raise AssertionError(
+                f"two_proportion_test{counts} divided by zero: when nobody (or everybody) converted, "
+                "the pooled standard error is 0, so return z = 0.0 and p_value = 1.0 before "
+                "dividing") from None
         got = (float(result["z"]), float(result["p_value"]))
         assert got == (0.0, 1.0), (
             f"for {counts[0]}/{counts[1]} against {counts[2]}/{counts[3]} there is nothing to "
@@ -111,6 +117,10 @@ def test_rejects_impossible_counts(nb):
             two_proportion_test(*counts)
         except ValueError:
             continue
+        except Exception as error:  # the learner reads which error came instead
+            raise AssertionError(
+                f"two_proportion_test{counts} should raise ValueError for {what}, but it raised "
+                f"{type(error).__name__} ({error}): check the counts before dividing") from None
         raise AssertionError(f"two_proportion_test{counts} should raise ValueError for {what}, "
                              "but it returned a result")
 
@@ -129,7 +139,7 @@ def test_result_on_the_experiment(nb):
     for name, expected, meaning in zip(COUNT_NAMES, counts, meanings, strict=True):
         got = nb.value(name)
         assert got == expected, f"{name} should be {expected}, the number of {meaning}"
-    chi2, p_value = scipy_test(*counts)
+    _chi2, p_value = scipy_test(*counts)
     result = nb.value("result")
     assert isinstance(result, dict) and "p_value" in result and "rate_a" in result, (
         "result should be the dict that two_proportion_test returns for the experiment")
@@ -142,3 +152,8 @@ def test_result_on_the_experiment(nb):
     assert close(result["p_value"], p_value), (
         f"the p-value of the experiment should be {p_value:.6f}, but result says "
         f"{float(result['p_value']):.6f}")
+    yours = nb.function("two_proportion_test")(*counts)
+    assert isinstance(yours, dict) and close(yours.get("p_value", math.nan), result["p_value"]), (
+        "result should be what your function returns for the four counts, "
+        "two_proportion_test(conversions_a, users_a, conversions_b, users_b), but it is not: "
+        "compute result with the function rather than typing it in")
