@@ -101,6 +101,10 @@ class _GradingClient(NotebookClient):
         self._output_sizes[cell_index] = used + size
         if used + size <= self.output_cap:
             return super().output(outs, msg, display_id, cell_index)
+        room = self.output_cap - used
+        if room > 0 and msg.get("msg_type") == "stream":  # keep the part that fits, as a terminal shows the start
+            kept = {**msg, "content": {**content, "text": content.get("text", "")[:room]}}
+            super().output(outs, kept, display_id, cell_index)
         if used <= self.output_cap:  # say it once, where the learner will see it
             note = f"\n[output cut: this cell printed more than {self.output_cap // 1024} KB]\n"
             outs.append(NotebookNode(output_type="stream", name="stderr", text=note))
@@ -129,6 +133,7 @@ async def execute_notebook(nb: NotebookNode, kernel: RunningKernel, limits: Limi
         on_cell_executed=record, log=_quiet, iopub_timeout=2, kernel_name="grader",
     )
     execution = Execution(notebook=nb)
+    last_of_total: set[int] = set()  # cells started with less time than a cell may take
     try:
         await client.async_start_new_kernel_client()
     except (RuntimeError, TimeoutError) as err:
@@ -143,8 +148,11 @@ async def execute_notebook(nb: NotebookNode, kernel: RunningKernel, limits: Limi
             if clock.elapsed() >= limits.total_timeout:
                 execution.out_of_time = True
                 break
+            budget = cell_timeout(cell)
+            if budget < limits.cell_timeout:
+                last_of_total.add(index)  # if it times out, the whole notebook's limit stopped it
             try:
-                await _run_cell(client, cell, index, execution, slow_line, cell_timeout(cell))
+                await _run_cell(client, cell, index, execution, slow_line, budget)
             except DeadKernelError:
                 _raise_if_cancelled()
                 execution.stopped_at = index + 1
@@ -160,7 +168,7 @@ async def execute_notebook(nb: NotebookNode, kernel: RunningKernel, limits: Limi
         if client.kc is not None:
             client.kc.stop_channels()
             client.kc.context.destroy(linger=0)
-    _collect(execution, replies, limits)
+    _collect(execution, replies, limits, last_of_total)
     if execution.stopped_at is not None:
         execution.stopped_where = cell_label(nb.cells, execution.stopped_at)
     return execution
@@ -215,7 +223,8 @@ def _death_reason(kernel: RunningKernel) -> str:
     return f"the notebook ended Python itself (exit code {code}, as os._exit does)"
 
 
-def _collect(execution: Execution, replies: dict[int, dict[str, Any]], limits: Limits) -> None:
+def _collect(execution: Execution, replies: dict[int, dict[str, Any]], limits: Limits,
+             last_of_total: set[int]) -> None:
     """Turn nbclient's replies and outputs into per-cell errors and printed text."""
     cells = execution.notebook.cells
     by_count = {c["execution_count"]: (i + 1, c.source) for i, c in enumerate(cells) if c.get("execution_count")}
@@ -234,7 +243,11 @@ def _collect(execution: Execution, replies: dict[int, dict[str, Any]], limits: L
         ename = str(reply.get("ename", "Error"))
         timed_out = ename == TIMEOUT_ENAME
         evalue = str(reply.get("evalue", ""))
-        if timed_out:
+        if timed_out and index in last_of_total:
+            execution.out_of_time = True
+            ename, evalue = "TimeoutError", (f"the notebook ran out of its {limits.total_timeout:g} seconds "
+                                             "in all during this cell")
+        elif timed_out:
             ename, evalue = "TimeoutError", f"the cell ran longer than {limits.cell_timeout:g} seconds"
         elif ename == "MemoryError":
             evalue = f"the notebook used more than {limits.memory_mb} MB of memory"

@@ -147,9 +147,46 @@ def test_when_a_cell_allocates_too_much_memory_then_memory_error_names_the_limit
     assert result.status is Status.PASSED
 
 
+def test_when_a_check_file_changes_between_gradings_in_one_process_then_the_new_checks_judge(
+        exercise, tmp_path):
+    # course check, grade-batch and grade watch grade many notebooks in one process
+    folder = exercise(VALUE_IS_42)
+    assert only_check(grade(folder, ["value = 42"], tmp_path)).outcome is Outcome.PASSED
+    checks = next(folder.glob("test_*.py"))
+    checks.write_text(checks.read_text().replace("== 42", "== 43").replace("value is 42", "value is 43"))
+    check = only_check(grade(folder, ["value = 42"], tmp_path))
+    assert (check.outcome, check.description) == (Outcome.FAILED, "value is 43")
+
+
+BUSY = "import time\nend = time.process_time() + 0.8\nwhile time.process_time() < end:\n    pass"
+
+
+def test_when_the_notebook_runs_out_of_its_total_time_then_the_last_cells_do_not_run(exercise, tmp_path):
+    folder = exercise(VALUE_IS_42, "[limits]\ncell_timeout = 30\ntotal_timeout = 2\n")
+    result = grade(folder, [BUSY, BUSY, BUSY, BUSY, "value = 42"], tmp_path)
+    assert result.out_of_time
+    assert only_check(result).outcome is not Outcome.PASSED  # value = 42 never ran
+    [error] = result.cell_errors  # the cell during which the 2 seconds ran out, named as such
+    assert error.timed_out and error.cell in (2, 3)  # the kernel's own start counts too
+    assert error.evalue == "the notebook ran out of its 2 seconds in all during this cell"
+
+
+PRINTED_IS_CUT = '''
+from grader import points
+
+
+@points(1)
+def test_printed_is_cut(nb):
+    """the flood (1.3 MB) was cut at the 16 KB limit"""
+    assert 8 * 1024 < len(nb.printed) <= 16 * 1024, len(nb.printed)
+    assert nb.value("value") == 42
+'''
+
+
 def test_when_a_cell_floods_output_then_it_is_cut_and_grading_goes_on(exercise, tmp_path):
-    result = grade(exercise(VALUE_IS_42), ["for i in range(200_000):\n    print(i)", "value = 42"], tmp_path)
-    assert result.status is Status.PASSED
+    folder = exercise(PRINTED_IS_CUT, "[limits]\noutput_kb = 16\n")
+    result = grade(folder, ["for i in range(200_000):\n    print(i)", "value = 42"], tmp_path)
+    assert result.status is Status.PASSED, only_check(result).message
 
 
 @pytest.mark.parametrize("code, ename", [("raise SystemExit(1)", "SystemExit"),

@@ -29,11 +29,12 @@ def test_when_a_worse_grading_follows_then_best_is_kept_and_latest_changes(tmp_p
 
 def test_when_the_course_itself_broke_a_check_then_best_is_not_replaced(tmp_path: Path):
     progress = Progress(tmp_path / PROGRESS_FILE)
-    progress.record(graded(Outcome.NOT_ATTEMPTED))
-    progress.record(graded(Outcome.ERROR))
+    progress.record(graded(Outcome.PASSED, Outcome.FAILED, Outcome.FAILED))
+    # a larger share, but one check broke: that grading says nothing about the learner's work
+    progress.record(graded(Outcome.PASSED, Outcome.PASSED, Outcome.ERROR, when="later"))
     entry = progress.of("demo")
-    assert entry.standing is Standing.NOT_ATTEMPTED and entry.latest is not None
-    assert entry.latest.status == "error"
+    assert entry.best is not None and (entry.best.score, entry.best.status) == (1, "partial")
+    assert entry.latest is not None and (entry.latest.score, entry.latest.status) == (2, "error")
 
 
 def test_when_a_pass_follows_then_the_exercise_is_passed(tmp_path: Path):
