@@ -23,9 +23,9 @@ from grader import NotAttempted, points
 
 FEATURES = ["plan", "tenure_months", "monthly_spend", "support_tickets", "days_since_login"]
 BOXES = FEATURES[1:]
-# customers the notebook never uses: a new, unhappy one and a loyal one (their risks are far apart)
-UNHAPPY = {"plan": "basic", "tenure_months": "3", "monthly_spend": "14.5",
-           "support_tickets": "5", "days_since_login": "27"}
+# customers the notebook never uses, with risks far apart and far from a rounding edge (81.4%, 17.7%)
+UNHAPPY = {"plan": "basic", "tenure_months": "14", "monthly_spend": "35",
+           "support_tickets": "2", "days_since_login": "9"}
 LOYAL = {"plan": "pro", "tenure_months": " 30 ", "monthly_spend": "64.9",
          "support_tickets": "1", "days_since_login": "4"}
 PLACEHOLDER = re.compile(r"#\s*YOUR CODE HERE\s*\n\s*\.\.\.\s*$", re.MULTILINE)
