@@ -60,6 +60,10 @@ def test_scaled_gives_a_new_recipe_with_scaled_amounts(nb):
         "for 1 instead of 3 servings, 500 g should become 166.7 g and 10 g should become 3.3 g "
         "(rounded to 1 decimal place)"
     )
+    assert for_one.ingredients == pytest.approx({"flour": 166.7, "salt": 3.3}, abs=1e-9), (
+        "for 1 instead of 3 servings the amounts are right but not rounded: 500 g should become "
+        "166.7 g, not 166.666..., with round(grams * factor, 1)"
+    )
 
 
 @points(2, hint="Do not change self.ingredients in scaled: build a new dict for the new recipe.")
