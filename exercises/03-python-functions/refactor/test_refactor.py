@@ -1,6 +1,8 @@
 """Checks for the refactor exercise: summarize(product, ratings) and the report built with it."""
 
-from grader import points
+import re
+
+from grader import LearnerError, points
 
 
 @points(2, hint="Copy one of the colleague's blocks into the function and rename its variables.")
@@ -76,3 +78,28 @@ def test_report_has_four_correct_lines(nb):
         f"report should have 4 lines (Lamp, Kettle, Blender, Toaster), not {len(report)}"
     )
     assert report == expected, "report should hold the four summary lines, in the order of products"
+    # the report's cells again, with a stand-in summarize: the lines must come from summarize
+    cells = [c.source for c in nb.cells if c.cell_type == "code" and re.search(r"\breport\b", c.source)
+             and not re.search(r"\bdef\s+summarize\b", c.source)]
+    if not cells:  # report is built in the cell that defines summarize: nothing to swap
+        return
+    nb.run("_summarize_kept = summarize\n"
+           "def summarize(product, ratings):\n"
+           "    return f'<{product}: {len(ratings)}>'")
+    try:
+        for source in cells:
+            nb.run(source)
+        traced = nb.value("report")
+    except LearnerError as error:
+        raise AssertionError(
+            f"running the cell that builds report again stopped with {type(error).__name__}: {error}"
+        ) from None
+    finally:
+        nb.run("summarize = _summarize_kept")
+        for source in cells:
+            nb.run(source)
+    made_by_summarize = traced == ["<Lamp: 5>", "<Kettle: 4>", "<Blender: 6>", "<Toaster: 0>"]
+    assert made_by_summarize, (
+        "report has the right lines, but they do not come from summarize: build report by calling "
+        "summarize(name, ratings) for each product, not by typing the lines in"
+    )
