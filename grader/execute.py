@@ -10,21 +10,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from dataclasses import dataclass, field
-from queue import Empty
 from typing import Any
 
-from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
 
 from grader.cell_errors import CellError, cell_label, locate_learner_line
-from grader.errors import KernelStartError
+from grader.errors import GraderError, KernelStartError
 from grader.exercise import Limits
 from grader.kernel import RunningKernel
 from grader.no_installs import install_note, without_installs
 from grader.slow_cells import SLOW_AFTER, SlowCellLine
+from grader.upstream import GradingClient, require_upstream
 
 TIMEOUT_ENAME = "CellTimeoutError"
 _quiet = logging.getLogger("grader.nbclient")
@@ -46,77 +44,13 @@ class Execution:
     out_of_time: bool = False  # the total time limit ran out before every cell ran
 
 
-class _GradingClient(NotebookClient):
-    """nbclient's client, with a cap on each cell's output, and cell limits on the kernel's clock."""
-
-    def __init__(self, nb: NotebookNode, kernel: RunningKernel, output_cap: int, **kw: Any) -> None:
-        super().__init__(nb, km=kernel.manager, **kw)
-        self.kernel = kernel
-        self.output_cap = output_cap
-        self._output_sizes: dict[int, int] = {}
-        self._cell_clock = kernel.clock()
-
-    async def async_execute_cell(self, cell: NotebookNode, cell_index: int, *args: Any, **kw: Any) -> NotebookNode:
-        self._cell_clock = self.kernel.clock()
-        return await super().async_execute_cell(cell, cell_index, *args, **kw)
-
-    async def _async_handle_timeout(self, timeout: int, cell: NotebookNode | None = None) -> dict[str, Any] | None:
-        """The cell's limit has passed by the wall clock. Time the kernel spent waiting for a CPU
-        busy with other work is given back first: a cell is stopped only once it has had its limit."""
-        while (owed := timeout - self._cell_clock.elapsed()) > 0.01:
-            if (reply := await self._execute_reply_within(owed)) is not None:
-                return reply
-        await self._async_check_alive()
-        return await super()._async_handle_timeout(timeout, cell)
-
-    async def _async_poll_kernel_alive(self) -> None:
-        """nbclient's watch for a kernel that died during a cell, ten times a second instead of
-        once: a notebook that ends Python is reported without waiting."""
-        while True:
-            await asyncio.sleep(0.1)
-            try:
-                await self._async_check_alive()
-            except DeadKernelError:
-                assert self.task_poll_for_reply is not None
-                self.task_poll_for_reply.cancel()
-                return
-
-    async def _execute_reply_within(self, seconds: float) -> dict[str, Any] | None:
-        assert self.kc is not None
-        deadline = time.monotonic() + seconds
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                msg = await self.kc.shell_channel.get_msg(timeout=left)
-            except Empty:
-                return None
-            if msg["msg_type"] == "execute_reply":  # the only request in flight is the cell's
-                return dict(msg)
-        return None
-
-    def output(self, outs: list[NotebookNode], msg: dict[str, Any], display_id: str | None,
-               cell_index: int) -> NotebookNode | None:
-        content = msg.get("content", {})
-        size = len(content.get("text", "")) + sum(len(str(v)) for v in content.get("data", {}).values())
-        used = self._output_sizes.get(cell_index, 0)
-        self._output_sizes[cell_index] = used + size
-        if used + size <= self.output_cap:
-            return super().output(outs, msg, display_id, cell_index)
-        room = self.output_cap - used
-        if room > 0 and msg.get("msg_type") == "stream":  # keep the part that fits, as a terminal shows the start
-            kept = {**msg, "content": {**content, "text": content.get("text", "")[:room]}}
-            super().output(outs, kept, display_id, cell_index)
-        if used <= self.output_cap:  # say it once, where the learner will see it
-            note = f"\n[output cut: this cell printed more than {self.output_cap // 1024} KB]\n"
-            outs.append(NotebookNode(output_type="stream", name="stderr", text=note))
-        return None
-
-
 async def execute_notebook(nb: NotebookNode, kernel: RunningKernel, limits: Limits,
                            slow_line: SlowCellLine | None = None) -> Execution:
     """Run each code cell of `nb` in `kernel`; never raises for anything the learner's code does.
 
     `slow_line`: told about each cell that runs longer than a few seconds (`grade` on a terminal).
     """
+    require_upstream()
     clock = kernel.clock()  # the whole notebook's limit, on the kernel's clock as each cell's is
     replies: dict[int, dict[str, Any]] = {}
 
@@ -126,7 +60,7 @@ async def execute_notebook(nb: NotebookNode, kernel: RunningKernel, limits: Limi
     def record(cell: NotebookNode, cell_index: int, execute_reply: dict[str, Any]) -> None:
         replies[cell_index] = execute_reply.get("content", {})
 
-    client = _GradingClient(
+    client = GradingClient(
         nb, kernel, output_cap=limits.output_kb * 1024, timeout_func=cell_timeout,
         allow_errors=True, interrupt_on_timeout=True, startup_timeout=60,
         error_on_timeout={"ename": TIMEOUT_ENAME, "evalue": "", "traceback": []},
@@ -164,6 +98,9 @@ async def execute_notebook(nb: NotebookNode, kernel: RunningKernel, limits: Limi
                                          "for example by replacing json or another part of Python")
                 kernel.kill()
                 break
+            if replies.get(index, {}).get("ename") == TIMEOUT_ENAME and not client.timeouts_on_kernel_clock:
+                raise GraderError("nbclient stopped a cell by the wall clock, not the kernel's: "
+                                  "install the nbclient version pyproject.toml names.")
     finally:
         if client.kc is not None:
             client.kc.stop_channels()
@@ -174,7 +111,7 @@ async def execute_notebook(nb: NotebookNode, kernel: RunningKernel, limits: Limi
     return execution
 
 
-async def _run_cell(client: _GradingClient, cell: NotebookNode, index: int, execution: Execution,
+async def _run_cell(client: GradingClient, cell: NotebookNode, index: int, execution: Execution,
                     slow_line: SlowCellLine | None, limit: float) -> None:
     """Run one cell: without its package installs, and with the live line while it is slow."""
     original = cell.source
@@ -195,7 +132,7 @@ async def _run_cell(client: _GradingClient, cell: NotebookNode, index: int, exec
             slow_line.finished()
 
 
-async def _tell_while_slow(client: _GradingClient, cells: list[NotebookNode], position: int,
+async def _tell_while_slow(client: GradingClient, cells: list[NotebookNode], position: int,
                            slow_line: SlowCellLine | None, limit: float) -> None:
     await asyncio.sleep(SLOW_AFTER)
     where = cell_label(cells, position)

@@ -18,19 +18,16 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from queue import Empty
 
 import zmq
 from jupyter_client import AsyncKernelManager
-from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 
 from grader import platform_support, sandbox
 from grader.errors import KernelStartError
 from grader.exercise import Exercise
 from grader.process_tree import MemoryWatch, kill_tree
-
-_START_ATTEMPTS = 2  # a kernel that fails to start once (a busy machine) is started again, unseen
+from grader.upstream import START_ATTEMPTS, owns_zmq_context
 
 if hasattr(asyncio, "WindowsSelectorEventLoopPolicy"):
     # Windows' default event loop lacks what ZeroMQ's sockets need (add_reader): pyzmq would warn
@@ -51,46 +48,6 @@ class _GraderKernelSpecs(KernelSpecManager):
         argv = [python, "-Xfrozen_modules=off", "-m", "grader.kernel_main", "-f", "{connection_file}",
                 "--HistoryManager.enabled=False"]
         return KernelSpec(argv=argv, display_name="Python (grader)", language="python")
-
-
-class GraderKernelClient(AsyncKernelClient):
-    """jupyter_client's client, ready as soon as the kernel is. Its own wait ends by listening to
-    IOPub until it has been quiet for 0.2 s: a fifth of a second idle in every grading.
-    A kernel that dies or stays silent is started again once before the learner hears of it."""
-
-    async def wait_for_ready(self, timeout: float | None = None) -> None:
-        for attempt in range(1, _START_ATTEMPTS + 1):
-            try:
-                return await self._wait_once(timeout)
-            except RuntimeError as err:
-                if attempt == _START_ATTEMPTS:
-                    raise start_failure(err) from None
-                await self.parent.restart_kernel(now=True)  # type: ignore[union-attr]  # its manager
-
-    async def _wait_once(self, timeout: float | None) -> None:
-        deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
-        while not await self._answered_and_idle(self.kernel_info()):
-            if not await self._async_is_alive():
-                raise RuntimeError("Kernel died before replying to kernel_info")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
-
-    async def _answered_and_idle(self, msg_id: str) -> bool:
-        """Whether the kernel answered `msg_id` and IOPub then reported it idle: IOPub is connected
-        (its first messages are lost until it is) and holds nothing more of the start-up."""
-        try:
-            reply = await self._async_recv_reply(msg_id, timeout=1)
-        except TimeoutError:
-            return False
-        while True:
-            try:
-                msg = await self.iopub_channel.get_msg(timeout=0.2)
-            except Empty:
-                return False
-            if msg["msg_type"] == "status" and msg["parent_header"].get("msg_id") == msg_id \
-                    and msg["content"].get("execution_state") == "idle":
-                self._handle_kernel_info_reply(reply)
-                return True
 
 
 def default_parallel_gradings() -> int:
@@ -192,7 +149,7 @@ class RunningKernel:
             process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             pass
-        if self.manager._created_context:  # the manager's own zmq context, if it made one
+        if owns_zmq_context(self.manager):
             self.manager.context.destroy(linger=0)
         shutil.rmtree(self.runtime, ignore_errors=True)
 
@@ -210,7 +167,7 @@ async def start_kernel(workdir: Path, exercise: Exercise, zygote: str | None = N
     sockets = str(runtime / "socket")
     ipc = platform_support.unix_sockets() and zmq.has("ipc") and len(sockets) + 3 < _UNIX_SOCKET_PATH_MAX
     manager = AsyncKernelManager(kernel_name="grader", kernel_spec_manager=_GraderKernelSpecs(),
-                                 client_class="grader.kernel.GraderKernelClient",
+                                 client_class="grader.upstream.GraderKernelClient",
                                  transport="ipc" if ipc else "tcp", **({"ip": sockets} if ipc else {}),
                                  connection_file=str(runtime / "connection.json"))
     if zygote and platform_support.fork():  # else the usual launch: the zygote needs fork
@@ -231,13 +188,13 @@ async def start_kernel(workdir: Path, exercise: Exercise, zygote: str | None = N
         "PYTHONHASHSEED": "0",
         **sandbox.kernel_env(exercise),  # the kernel sandboxes itself (grader.sandbox)
     }
-    for attempt in range(1, _START_ATTEMPTS + 1):
+    for attempt in range(1, START_ATTEMPTS + 1):
         try:
             await manager.start_kernel(cwd=str(workdir), env=env, stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL)
             break
         except Exception as err:
-            if attempt == _START_ATTEMPTS:
+            if attempt == START_ATTEMPTS:
                 shutil.rmtree(runtime, ignore_errors=True)
                 raise start_failure(err) from None
     kernel = RunningKernel(manager, runtime)
