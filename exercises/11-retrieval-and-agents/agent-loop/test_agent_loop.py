@@ -186,7 +186,8 @@ def test_stops_at_the_step_limit(nb):
     endless = [tool_call("get_order_status", order_id="Z-5531")] * 8
     got, sent = outcome_of(nb, "Where is Z-5531?", endless, max_steps=3)
     assert len(sent) == 3, (
-        f"with max_steps=3, run_agent should ask the model at most 3 times and then stop; it asked {len(sent)} times"
+        f"with max_steps=3, run_agent should ask the model 3 times (one request per step) and then stop; "
+        f"it asked {len(sent)} time(s)"
     )
     assert got["answer"] is None, (
         f"no answer came within 3 steps, so 'answer' should be None; got {got['answer']!r:.100}"
