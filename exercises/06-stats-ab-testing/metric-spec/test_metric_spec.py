@@ -73,13 +73,14 @@ def metric(nb, users: pd.DataFrame, events: pd.DataFrame, spec: dict) -> float:
 
 
 def describe(users: pd.DataFrame, events: pd.DataFrame) -> str:
-    lines = [f"{len(users)} users signed up"]
+    """The table in words: "these 4 users: user 1 did x 0.5 days after signing up; user 2 did nothing"."""
+    parts = []
     for u, d in zip(users["user_id"], users["signed_up_at"], strict=True):
         mine = events[events["user_id"] == u]
-        done = ", ".join(f"{e} {(at - d) / pd.Timedelta(days=1):g} days after signing up"
-                         for e, at in zip(mine["event"], mine["at"], strict=True)) or "no events at all"
-        lines.append(f"user {u}: {done}")
-    return "; ".join(lines)
+        done = [f"{e} {days:g} day{'' if days == 1 else 's'} after signing up"
+                for e, days in zip(mine["event"], (mine["at"] - d) / pd.Timedelta(days=1), strict=True)]
+        parts.append(f"user {u} did " + (", then ".join(done) if done else "nothing at all"))
+    return f"these {len(users)} users ({'; '.join(parts)})"
 
 
 # -- the specification -----------------------------------------------------------------------
@@ -149,7 +150,7 @@ def test_metric_on_a_small_table(nb):
     spec = usable_spec(nb)
     x, other = spec["event"], other_event(spec)
     users, events = tables([(1, 0), (2, 1.5), (3, 3), (4, 4.2)],
-                           [(1, x, 0.5), (1, other, 0.1), (2, other, 1), (3, x, 0.25), (4, other, 0.2)])
+                           [(1, other, 0.1), (1, x, 0.5), (2, other, 1.5), (3, x, 0.25), (4, other, 0.2)])
     got = metric(nb, users, events, spec)
     assert abs(got - 0.5) < 1e-9, (
         f"for {describe(users, events)}, the metric should be 0.5 (users 1 and 3 did {x}, out of 4 "
@@ -198,7 +199,8 @@ def test_each_user_counts_once(nb):
     spec = usable_spec(nb)
     x = spec["event"]
     users, events = tables([(1, 0), (2, 1), (3, 2), (4, 3)],
-                           [(1, x, 0.1), (1, x, 0.2), (1, x, 0.3), (2, other_event(spec), 0.5)])
+                           [(1, x, 0.1), (1, x, 0.2), (1, x, 0.3), (2, other_event(spec), 0.5),
+                            (3, other_event(spec), 0.5), (4, other_event(spec), 1.5)])
     got = metric(nb, users, events, spec)
     assert abs(got - 0.25) < 1e-9, (
         f"user 1 did {x} three times and nobody else did it, so the metric should be 0.25 (1 user of 4), "
