@@ -10,8 +10,8 @@ from contextlib import contextmanager
 import pytest
 
 from courselib.api_server import ENV_VAR, KEY_PREFIX, CourseAPI, make_reviews
-from grader import points
 from grader import LearnerError as LearnerException  # what the learner's own code raised, re-raised here
+from grader import points
 
 
 @contextmanager
@@ -36,6 +36,14 @@ def _fetch(fetch_all, api, **kwargs):
         )
 
 
+def _asked_the_api(api):
+    """Fail with a plain message when the client never sent a request (data typed in or made up)."""
+    assert api.request_count > 0, (
+        "fetch_all returned without sending a single request to the API: it should fetch the "
+        "reviews from base_url, not make them up or type them in"
+    )
+
+
 def _raises(call):
     """Whether call() raised an error from the learner's code."""
     try:
@@ -54,6 +62,7 @@ def test_fetches_every_page(nb):
     fetch_all = nb.function("fetch_all")
     with course_api(nb, rate_limit_every=None) as api:
         reviews = _fetch(fetch_all, api)
+        _asked_the_api(api)
     assert isinstance(reviews, list), (
         f"fetch_all should return a list of reviews, not {reviews!r:.80}"
     )
@@ -96,6 +105,7 @@ def test_retries_a_429_after_waiting(nb):
         reviews = _fetch(fetch_all, api)
         early = api.early_retries()
         statuses = [entry.status for entry in api.log]
+        _asked_the_api(api)
     assert 429 in statuses, "the course API should have answered 429 at least once (a course bug)"
     assert isinstance(reviews, list), (
         f"fetch_all should return a list of reviews, not {reviews!r:.80}"
@@ -122,6 +132,7 @@ def test_waits_as_long_as_retry_after_says(nb):
     with course_api(nb, items=make_reviews(count=15), rate_limit_every=2, retry_after=2) as api:
         reviews = _fetch(fetch_all, api)
         log = list(api.log)
+        _asked_the_api(api)
     assert isinstance(reviews, list), (
         f"fetch_all should return a list of reviews, not {reviews!r:.80}"
     )
@@ -182,6 +193,7 @@ def test_reads_the_key_from_the_environment_and_keeps_it_out(nb):
     for _ in range(2):  # two servers, two different keys
         with course_api(nb, rate_limit_every=None) as api:
             reviews = _fetch(fetch_all, api)
+            _asked_the_api(api)
         assert len(reviews) == 23, (
             "fetch_all should work with whatever key is in COURSE_API_KEY when it is called"
         )
