@@ -49,7 +49,8 @@ def _course_drive_app(values, click=True):
         at = _course_app = _AppTest.from_file(_os.path.abspath("app.py"), default_timeout=30)
         at.run()
     missing = []
-    if not at.exception:
+    at_start = bool(at.exception)
+    if not at_start:
         for key, value in values.items():
             try:
                 widget = at.selectbox(key=key) if key == "plan" else at.text_input(key=key)
@@ -66,8 +67,8 @@ def _course_drive_app(values, click=True):
     shown = []
     for kind in ("success", "info", "warning", "markdown", "text", "caption", "subheader", "header"):
         shown += [str(element.value) for element in getattr(at, kind)]
-    shown += [f"{element.label} {element.value}" for element in at.metric]
-    return {"missing": missing, "buttons": len(at.button), "shown": shown,
+    shown += [f"{element.label}: {element.value}" for element in at.metric]
+    return {"at_start": at_start, "missing": missing, "buttons": len(at.button), "shown": shown,
             "errors": [str(element.value) for element in at.error],
             "exceptions": [f"{element.message} ({(element.stack_trace or [''])[-1].strip()})"
                            for element in at.exception]}
@@ -105,6 +106,14 @@ def app_source(nb):
     source = path.read_text(encoding="utf-8", errors="replace")
     if len(PLACEHOLDER.findall(source)) >= 2:
         raise NotAttempted("app.py still has its two `# YOUR CODE HERE` placeholders")
+    try:
+        compile(source, "app.py", "exec")  # only compiled here, never run: AppTest runs it in the kernel
+    except SyntaxError as error:
+        raise AssertionError(
+            f"app.py cannot run: Python found a mistake at its line {error.lineno}: {error.msg}. "
+            "Streamlit would show an empty page. Look at that line in the %%writefile app.py cell "
+            "(the line after %%writefile is line 1)"
+        ) from None
     return source
 
 
@@ -114,6 +123,11 @@ def drive(nb, values, click=True):
     if not nb.defined("_course_drive_app"):
         nb.run(APP_SETUP)
     page = nb.eval(f"_course_drive_app({values!r}, {click!r})")
+    assert not (page["exceptions"] and page["at_start"]), (
+        "app.py stopped with an error as soon as it started, before any box was filled in: "
+        f"{page['exceptions'][0][:300]}. Run the %%writefile app.py cell again, then the notebook's "
+        "last cell, to see the same error"
+    )
     assert not page["exceptions"], (
         "the app crashed with an exception instead of showing a message: "
         f"{page['exceptions'][0][:300]}. A person using the app would see a red traceback; "
