@@ -107,10 +107,14 @@ def readout_of(nb, name: str, table: pd.DataFrame, margins: dict[str, float] = M
     assert not missing, (
         f"the readout should have the keys {KEYS}; for {name} it has no {', '.join(map(repr, missing))}")
     for key in ("users", "conversion"):
+        if hasattr(result[key], "to_dict"):  # a pandas Series by group is a fine answer too
+            result[key] = result[key].to_dict()
         assert isinstance(result[key], dict) and sorted(result[key]) == sorted(GROUPS), (
             f'readout["{key}"] should be a dict with the keys "control" and "treatment", '
             f"but it is {result[key]!r}")
     ci = result["ci_95"]
+    if hasattr(ci, "tolist"):  # a numpy array of the two ends
+        ci = result["ci_95"] = ci.tolist()
     assert isinstance(ci, list | tuple) and len(ci) == 2, (
         f'readout["ci_95"] should be the two ends of the interval, (low, high), but it is {ci!r}')
     assert isinstance(result["guardrails"], dict), (
