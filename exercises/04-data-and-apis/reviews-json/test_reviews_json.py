@@ -1,8 +1,9 @@
 """Checks for the reviews-json exercise: load_reviews, summarize, save_json and summary.json."""
 
 import json
+import re
 
-from grader import points
+from grader import LearnerError, points
 
 FIRST = {"id": 1, "product": "Lamp", "rating": 5, "text": "Love it. Arrived on time."}
 EXPECTED_SUMMARY = {
@@ -152,3 +153,29 @@ def test_summary_json_is_written(nb):
     except ValueError as error:
         saved = f"not valid JSON ({error})"
     assert saved == EXPECTED_SUMMARY, "summary.json should hold the same summary, as JSON"
+    # the last cell again on another reviews.csv: summary must be computed, not typed in
+    cells = [c.source for c in nb.cells if c.cell_type == "code" and re.search(r"\bsummary\b", c.source)
+             and not re.search(r"^\s*def\s", c.source, re.MULTILINE)]
+    if not cells:  # summary is set in a cell that also defines a function: nothing safe to rerun
+        return
+    csv_path = nb.workdir / "reviews.csv"
+    original = csv_path.read_bytes()
+    try:
+        csv_path.write_text("id,product,rating,text\n1,Mug,4,Nice.\n2,Mug,5,Great.\n", encoding="utf-8")
+        for source in cells:
+            nb.run(source)
+        other = nb.value("summary")
+    except LearnerError as error:
+        raise AssertionError(
+            f"with another reviews.csv, the cell that sets summary stopped with "
+            f"{type(error).__name__}: {error}"
+        ) from None
+    finally:
+        csv_path.write_bytes(original)
+        for source in cells:
+            nb.run(source)
+    follows_the_file = other == {"Mug": {"count": 2, "average": 4.5}}
+    assert follows_the_file, (
+        "summary has the right numbers, but it did not change when reviews.csv did: set it with "
+        "summarize(load_reviews(\"reviews.csv\")) instead of typing the numbers in"
+    )
