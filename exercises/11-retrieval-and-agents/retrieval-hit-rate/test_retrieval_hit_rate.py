@@ -46,7 +46,10 @@ def call_search(nb, query, k=3):
         got = search(query, k)
     except LearnerError as error:
         where = f" at the line `{error.line}`" if error.line else ""
-        pytest.fail(f"search({query!r}, {k}) raised {type(error).__name__}{where}: {error}")
+        advice = (". The query's vector does not line up with the passages' vectors: fit the vectorizer once, "
+                  "on the passages, outside search, and inside search only transform([query])"
+                  if "dimension mismatch" in str(error) else "")
+        pytest.fail(f"search({query!r}, {k}) raised {type(error).__name__}{where}: {error}{advice}")
     if isinstance(got, (tuple, np.ndarray)):
         got = list(got)
     assert isinstance(got, list), f"search should return a list of passage ids; it returned {got!r:.80}"
