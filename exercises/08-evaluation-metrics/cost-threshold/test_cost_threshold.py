@@ -107,15 +107,21 @@ def test_threshold_follows_the_prices(nb):
 def test_picks_the_lowest_threshold_on_a_tie(nb):
     """returns the lowest of several equally cheap thresholds"""
     y_true, scores = [1, 0, 1, 0], [0.9, 0.8, 0.3, 0.1]
+    everyone = cost_of(nb, y_true, scores, 0.0, 0, 300)
+    assert everyone == 0, (
+        "when false alarms cost nothing (cost_false_alarm=0), flagging everyone costs £0, but "
+        f"total_cost says £{everyone:,.0f}: use the cost arguments, not the COST_ constants"
+    )
     got = best_of(nb, y_true, scores, 0, 300)
     assert got == pytest.approx(0.0, abs=1e-9), (
         "when false alarms cost nothing, flagging everyone is cheapest, and every threshold from "
         f"0.00 to 0.30 costs £0: the lowest of them is 0.00, not {got:.2f}"
     )
     got = best_of(nb, y_true, scores, 30, 0)
+    on_line = " (at 0.80 the stayer scored 0.8 is flagged: score >= threshold)" if round(got, 2) == 0.8 else ""
     assert got == pytest.approx(0.81, abs=1e-9), (
         "when misses cost nothing, flagging no stayer is cheapest; thresholds from 0.81 up all "
-        f"cost £0, and the lowest of them is 0.81, not {got:.2f}"
+        f"cost £0, and the lowest of them is 0.81, not {got:.2f}{on_line}"
     )
 
 
