@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 import grader._fast_imports  # noqa: F401  first: see its docstring
 from grader.errors import GraderBroken
 from grader.exercise import Exercise
+from grader.hints import next_hint
 from grader.kernel import RunningKernel, start_kernel
 from grader.load import load_notebook
 from grader.prepare import fill_working_folder
-from grader.result import CheckResult, GradeResult, Outcome, versions
+from grader.result import CheckResult, GradeResult, versions
 from grader.sandbox import sandbox_notes, sandbox_status
 from grader.sandbox.checks_first import ChecksReadFirst
 
@@ -101,28 +102,13 @@ async def _boot_and_execute(notebook: Path, nb, workdir: Path, exercise: Exercis
 def _check(kernel: RunningKernel, execution, workdir: Path, exercise: Exercise,
            checks_first: ChecksReadFirst) -> tuple[list[CheckResult], list[str]]:
     from grader.checks import run_checks
-    from grader.probe import NotebookHandle
+    from grader.probe import KernelTransport, NotebookHandle
 
-    handle = NotebookHandle(kernel, execution, workdir, exercise.folder, exercise.limits.cell_timeout)
+    timeout = exercise.limits.cell_timeout
+    handle = NotebookHandle(KernelTransport(kernel, execution, timeout), execution, workdir, exercise.folder, timeout)
     try:
         with checks_first.written() as copy:  # a private copy: the kernel cannot reach it
             return run_checks([*copy.check_files, *copy.hidden_files], handle, copy.rootdir, copy.ini_file,
                               set(copy.hidden_files))
     finally:
         handle.close()
-
-
-def next_hint(exercise: Exercise, checks: list[CheckResult], hints_shown: int) -> str | None:
-    """The hint a report ends with (`grade` and `check()` alike), for the first check that did not
-    pass: its own hint when it has one (the most specific), else the exercise's next tiered hint,
-    which is also the hint while nothing is attempted yet. None after a pass, and for checks that
-    failed only because a cell raised. A check that broke by itself is the course's fault: no hint."""
-    failing = [c for c in checks if c.outcome not in (Outcome.PASSED, Outcome.ERROR)]
-    first = next((c for c in failing if c.because_of_cell is None), None)
-    if first is None:  # nothing failed, or only because a cell raised: the report says to fix that first
-        return None
-    if first.hint and not all(c.outcome is Outcome.NOT_ATTEMPTED for c in checks):
-        return first.hint  # once started; before, the exercise's gentlest nudge is the way in
-    if exercise.hints:
-        return exercise.hints[min(hints_shown, len(exercise.hints) - 1)]
-    return None

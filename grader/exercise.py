@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.errors import UngradableInput
+from grader.files import is_backup
 
 EXERCISE_FILE = "exercise.toml"
 ORIGINAL_DIR = ".original"  # the downloads keep a pristine starter here, for `grade reset`
@@ -100,7 +101,7 @@ def load_exercise(folder: Path) -> Exercise:
         raise UngradableInput(f"{toml_path} is incomplete or has a wrong field: {err}.") from None
 
 
-def _network(meta: dict, toml_path: Path) -> str:  # type: ignore[type-arg]
+def _network(meta: dict, toml_path: Path) -> str:
     network = str(meta.get("network", "none"))
     if network not in ("none", "loopback"):
         raise UngradableInput(f'{toml_path}: network must be "none" or "loopback", not "{network}".')
@@ -109,7 +110,7 @@ def _network(meta: dict, toml_path: Path) -> str:  # type: ignore[type-arg]
 
 def notebooks_in(folder: Path) -> list[str]:
     """The notebooks of a folder, without grade reset's backups."""
-    return sorted(p.name for p in folder.glob("*.ipynb") if ".bak-" not in p.name)
+    return sorted(p.name for p in folder.glob("*.ipynb") if not is_backup(p))
 
 
 def _guess_notebook(folder: Path, exercise_id: str) -> str:
@@ -226,11 +227,19 @@ def exercise_for_notebook(notebook: Path, course_root: Path | None) -> Exercise:
     )
 
 
+def exercise_id_in(notebook: bytes) -> str | None:
+    """The exercise id a notebook carries in its metadata (None when it names none, or is not JSON)."""
+    try:
+        exercise_id = json.loads(notebook)["metadata"][NOTEBOOK_METADATA_KEY]["exercise"]
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return None
+    return str(exercise_id) if exercise_id else None
+
+
 def _id_from_metadata(notebook: Path) -> str | None:
     try:
-        meta = json.loads(notebook.read_bytes()).get("metadata", {})
-        return str(meta[NOTEBOOK_METADATA_KEY]["exercise"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return exercise_id_in(notebook.read_bytes())
+    except OSError:
         return None
 
 

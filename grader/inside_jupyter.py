@@ -19,13 +19,14 @@ from pathlib import Path
 from grader.errors import GraderError, UngradableInput
 from grader.exercise import (
     EXERCISE_FILE,
-    NOTEBOOK_METADATA_KEY,
     Exercise,
     exercise_for_notebook,
+    exercise_id_in,
     find_course_root,
     find_exercise_by_id,
     load_exercise,
 )
+from grader.files import is_backup
 from grader.result import CheckResult, GradeResult, Outcome, Status
 
 _MARKS = {Outcome.PASSED: ("✓", "#1a7f37"), Outcome.FAILED: ("✗", "#cf222e"), Outcome.ERROR: ("!", "#8250df"),
@@ -88,7 +89,7 @@ def _notebook_path(cwd: Path) -> Path | None:
         for candidate in (path, cwd / path.name):
             if candidate.suffix == ".ipynb" and candidate.is_file():
                 return candidate
-    here = [p for p in cwd.glob("*.ipynb") if ".bak-" not in p.name]
+    here = [p for p in cwd.glob("*.ipynb") if not is_backup(p)]
     if len(here) > 1:  # a notebook renamed since its kernel started: the one holding this very cell
         here = [p for p in here if _holds_current_cell(p)]
     return here[0] if len(here) == 1 else None
@@ -114,8 +115,8 @@ def _session_name() -> str | None:
 
 def _stored_id(notebook: Path) -> str | None:
     try:
-        return str(json.loads(notebook.read_bytes())["metadata"][NOTEBOOK_METADATA_KEY]["exercise"])
-    except (OSError, ValueError, KeyError, TypeError):
+        return exercise_id_in(notebook.read_bytes())
+    except OSError:
         return None
 
 
@@ -124,11 +125,11 @@ def _stored_id(notebook: Path) -> str | None:
 def _run_live_checks(exercise: Exercise, notebook: Path | None) -> CheckReport:
     from grader.checks import run_checks
     from grader.course_map import progress_root
-    from grader.engine import next_hint
-    from grader.live_probe import LiveNotebookHandle, live_execution
+    from grader.hints import next_hint
+    from grader.live_probe import live_execution, live_handle
     from grader.progress import load_progress
 
-    handle = LiveNotebookHandle(live_execution(notebook, _history()), Path.cwd(), exercise.folder,
+    handle = live_handle(live_execution(notebook, _history()), Path.cwd(), exercise.folder,
                                 exercise.limits.cell_timeout)
     with tempfile.TemporaryDirectory(prefix="check-") as tmp:
         ini = Path(tmp) / "pytest.ini"

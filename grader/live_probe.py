@@ -1,8 +1,8 @@
 """The `nb` handle for `check()` inside Jupyter: the same questions, asked of the live namespace.
 
 It is `grader.probe.NotebookHandle` with another transport: instead of sending each request to a
-grading kernel over zmq, it hands it to the very dispatcher that kernel runs (`grader._agent`), in
-this process. Values still cross through `grader.wire` as data, placeholders still mean "not
+grading kernel over zmq (`KernelTransport`), it hands it to the very dispatcher that kernel runs
+(`grader._agent`), in this process. Values still cross through `grader.wire` as data, placeholders still mean "not
 attempted" and the learner's exceptions are still mirrored, so a check behaves here as in `grade`.
 """
 
@@ -14,14 +14,13 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import nbformat
 from nbformat import NotebookNode
 
 from grader.cell_errors import CellError, locate_learner_line
 from grader.execute import Execution
-from grader.kernel import RunningKernel
 from grader.probe import CheckTimedOut, NotebookHandle
 
 
@@ -29,14 +28,13 @@ class _TookTooLong(BaseException):
     """Raised inside the learner's code when a check's call runs past its time limit."""
 
 
-class LiveNotebookHandle(NotebookHandle):
-    """`nb` for checks run in the learner's own kernel; reads `get_ipython().user_ns`."""
+class LiveTransport:
+    """Each request handed to the agent in this very process, on a SIGALRM time limit."""
 
-    def __init__(self, execution: Execution, workdir: Path, exercise_dir: Path, timeout: float) -> None:
-        # No kernel to talk to: `_send` below answers in this process.
-        super().__init__(cast(RunningKernel, None), execution, workdir, exercise_dir, timeout)
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
 
-    def _send(self, request: dict[str, Any], subject: str) -> dict[str, Any]:
+    def send(self, request: dict[str, Any], subject: str) -> dict[str, Any]:
         from grader import _agent
 
         with _time_limit(self.timeout):
@@ -49,7 +47,12 @@ class LiveNotebookHandle(NotebookHandle):
     def close(self) -> None:
         from grader import _agent
 
-        _agent._refs.clear()  # let go of the learner's objects the checks were looking at
+        _agent.forget()  # let go of the learner's objects the checks were looking at
+
+
+def live_handle(execution: Execution, workdir: Path, exercise_dir: Path, timeout: float) -> NotebookHandle:
+    """`nb` for checks run in the learner's own kernel; reads `get_ipython().user_ns`."""
+    return NotebookHandle(LiveTransport(timeout), execution, workdir, exercise_dir, timeout)
 
 
 @contextmanager

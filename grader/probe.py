@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from queue import Empty
-from typing import Any
+from typing import Any, Protocol
 
 from jupyter_client import BlockingKernelClient
 
@@ -94,14 +94,13 @@ class Cell:
 class NotebookHandle:
     """What a check receives as `nb`: questions about the learner's executed notebook."""
 
-    def __init__(self, kernel: RunningKernel, execution: Execution, workdir: Path,
+    def __init__(self, transport: Transport, execution: Execution, workdir: Path,
                  exercise_dir: Path, timeout: float) -> None:
-        self._kernel = kernel
+        self._transport = transport
         self._execution = execution
         self.workdir = workdir
         self.exercise_dir = exercise_dir
         self.timeout = timeout
-        self._client: BlockingKernelClient | None = None
         self.begin_check()
 
     def begin_check(self) -> None:
@@ -158,7 +157,7 @@ class NotebookHandle:
         return found
 
     def _ask(self, request: dict[str, Any], subject: str) -> Any:
-        reply = self._send(request, subject)
+        reply = self._transport.send(request, subject)
         if "not_attempted" in reply:
             raise NotAttempted(reply["not_attempted"])
         if "undefined" in reply:
@@ -170,7 +169,29 @@ class NotebookHandle:
             raise _mirror(reply["raised"], subject)
         return decode(reply["ok"], lambda ref: RemoteObject(self, ref))
 
-    def _send(self, request: dict[str, Any], subject: str) -> dict[str, Any]:
+    def close(self) -> None:
+        self._transport.close()
+
+
+class Transport(Protocol):
+    """How a request reaches the agent (`grader._agent`) that answers it, and its reply comes back."""
+
+    def send(self, request: dict[str, Any], subject: str) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...
+
+
+class KernelTransport:
+    """To the grading kernel over zmq, as a silent `user_expressions` request, on a time limit
+    counted on the kernel's own clock."""
+
+    def __init__(self, kernel: RunningKernel, execution: Execution, timeout: float) -> None:
+        self._kernel = kernel
+        self._execution = execution
+        self.timeout = timeout
+        self._client: BlockingKernelClient | None = None
+
+    def send(self, request: dict[str, Any], subject: str) -> dict[str, Any]:
         if self._execution.stopped_at is not None or not self._kernel.alive():
             raise KernelStopped(self._stopped_message())
         client = self._connect()

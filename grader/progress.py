@@ -14,7 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from grader.formats import write_atomically
+from grader.files import write_atomically
 from grader.result import GradeResult, Status
 
 PROGRESS_FILE = ".course-progress.json"

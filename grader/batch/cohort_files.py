@@ -15,7 +15,7 @@ from grader.batch.gradebook import Gradebook
 from grader.batch.jobs import ERROR, UNGRADABLE
 from grader.batch.report_html import render_report
 from grader.batch.similarity import SimilarPair, notebook_code, similar_pairs
-from grader.formats import write_atomically
+from grader.files import write_atomically
 
 REPORT_FILE = "report.html"
 

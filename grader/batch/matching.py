@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from grader.errors import GraderError
-from grader.exercise import EXERCISE_FILE, NOTEBOOK_METADATA_KEY, Exercise, exercise_ids, load_exercise
+from grader.exercise import EXERCISE_FILE, Exercise, exercise_id_in, exercise_ids, load_exercise
 
 # Names Jupyter and file managers give copies: "greeting-Copy1", "greeting (2)", "Copy of greeting".
 _COPY_MARKS = re.compile(r"^copy of |-copy\d*$| ?\(\d+\)$| copy$")
@@ -50,7 +49,7 @@ class CourseIndex:
 
     def match(self, notebook_name: str, data: bytes) -> Match:
         """By the id in the notebook's metadata, else by its file name."""
-        claimed = _id_from_metadata(data)
+        claimed = exercise_id_in(data)
         for exercise_id in (claimed, Path(notebook_name).stem):
             if exercise_id in self.broken:
                 return Match(None, exercise_id, f"The exercise '{exercise_id}' is broken: {self.broken[exercise_id]}",
@@ -75,14 +74,6 @@ def _plain(notebook_name: str) -> str:
     while (shorter := _COPY_MARKS.sub("", stem)) != stem:
         stem = shorter.strip()
     return stem
-
-
-def _id_from_metadata(data: bytes) -> str | None:
-    try:
-        exercise_id = json.loads(data)["metadata"][NOTEBOOK_METADATA_KEY]["exercise"]
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-        return None
-    return str(exercise_id) if exercise_id else None
 
 
 def exercise_fingerprint(exercise: Exercise) -> str:

@@ -20,7 +20,7 @@ from grader.batch.progress import progress_bar
 from grader.batch.store import ResultsStore
 from grader.batch.submissions import Submission, find_submissions
 from grader.batch.summary import print_summary, to_markdown
-from grader.formats import write_atomically
+from grader.files import write_atomically
 from grader.kernel import default_parallel_gradings
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from grader.batch.jobs import ERROR, JobOutcome
 from grader.batch.lock import AlreadyLocked, exclusive_lock
 from grader.errors import UngradableInput
-from grader.formats import write_atomically
+from grader.files import write_atomically
 
 
 class ResultsStore:

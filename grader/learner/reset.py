@@ -6,7 +6,6 @@ beside it before the starter is written (such backups are ignored by git and by 
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from pathlib import Path
 from grader.course_map import course_root_of
 from grader.errors import GraderError, UngradableInput
 from grader.exercise import Exercise
-from grader.formats import write_atomically
+from grader.files import backup_path, write_atomically
 
 
 @dataclass(frozen=True)
@@ -55,17 +54,6 @@ def _from_git(path: Path) -> str | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return done.stdout if done.returncode == 0 and done.stdout.strip() else None
-
-
-def backup_path(notebook: Path, now: dt.datetime | None = None) -> Path:
-    """`NAME.bak-YYYYmmdd-HHMMSS.ipynb` beside the notebook, never one that already exists."""
-    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-    candidate = notebook.with_name(f"{notebook.stem}.bak-{stamp}.ipynb")
-    number = 2
-    while candidate.exists():
-        candidate = notebook.with_name(f"{notebook.stem}.bak-{stamp}-{number}.ipynb")
-        number += 1
-    return candidate
 
 
 def reset_notebook(exercise: Exercise, notebook: Path) -> ResetOutcome:

@@ -31,6 +31,7 @@ from grader.errors import GraderBroken, GraderError, UngradableInput
 from grader.exercise import ORIGINAL_DIR
 from grader.exercise import UPDATE_DIR as WORK_DIR
 from grader.exercise import UPDATE_PLAN as PLAN_FILE
+from grader.files import backup_path, free_name
 
 _TIMEOUT = 30
 
@@ -190,13 +191,7 @@ def _is_learner_notebook(name: str) -> bool:
 
 
 def _free_name(root: Path, name: str, tag: str) -> str:
-    path = PurePosixPath(name)
-    candidate = path.with_name(f"{path.stem}.{tag}{path.suffix}")
-    number = 2
-    while (root / candidate).exists():
-        candidate = path.with_name(f"{path.stem}.{tag}-{number}{path.suffix}")
-        number += 1
-    return candidate.as_posix()
+    return free_name(root / name, tag).relative_to(root).as_posix()
 
 
 def _safe_merge(root: Path, name: str, given: str | None, new: bytes) -> str | None:
@@ -218,7 +213,7 @@ def make_plan(root: Path, archive: zipfile.ZipFile, new: Manifest, current: Mani
     plan.news = [e for e in new.changelog if tuple(e) not in seen]
     given = _given_hashes(root, current)
     staging = root / WORK_DIR / "new"
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    now = dt.datetime.now()  # one time for every backup of this update
 
     def stage(name: str, data: bytes, existed: bool) -> None:
         target = staging / name
@@ -252,7 +247,7 @@ def make_plan(root: Path, archive: zipfile.ZipFile, new: Manifest, current: Mani
             for path in extra:
                 os.utime(staging / path, (earlier, earlier))
         else:
-            backup = _free_name(root, name, f"bak-{stamp}")
+            backup = backup_path(root / name, now).relative_to(root).as_posix()
             shutil.copy2(root / name, root / backup)  # a copy: nothing is missing if the update stops
             plan.backed_up.append((name, backup))
             stage(name, data, existed=True)

@@ -16,6 +16,8 @@ from typing import Any
 
 from mkdocs.utils.meta import get_data
 
+from grader.files import is_backup
+
 EXERCISE_FILE = "exercise.toml"
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
@@ -195,7 +197,7 @@ def _read_lessons(module_id: str, docs: Path) -> list[Lesson]:
     files = sorted(
         p for p in docs.iterdir()
         if p.is_file() and p.suffix in (".ipynb", ".md") and p.name != "index.md"
-        and ".bak-" not in p.name and not p.name.startswith((".", "_"))
+        and not is_backup(p) and not p.name.startswith((".", "_"))
     )
     return [Lesson(module_id, p, lesson_title(p)) for p in files]
 
@@ -257,14 +259,14 @@ def _exercise_notebook(folder: Path, named: object) -> Path | None:
     if named:
         path = folder / str(named)
         return path if path.is_file() else None
-    notebooks = sorted(p for p in folder.glob("*.ipynb") if ".bak-" not in p.name)
+    notebooks = sorted(p for p in folder.glob("*.ipynb") if not is_backup(p))
     return notebooks[0] if len(notebooks) == 1 else None
 
 
 def _read_solutions(module_id: str, solutions: Path, titles: dict[str, str]) -> list[Solution]:
     found = []
     for folder in _subdirs(solutions):
-        for nb in sorted(p for p in folder.glob("*.ipynb") if ".bak-" not in p.name):
+        for nb in sorted(p for p in folder.glob("*.ipynb") if not is_backup(p)):
             title = titles.get(folder.name) or _title_from_id(folder.name)
             found.append(Solution(module_id, folder.name, nb, title))
             break  # one reference notebook per exercise

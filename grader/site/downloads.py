@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from grader.exercise import EXERCISE_FILE, ORIGINAL_DIR
+from grader.files import is_backup
 
 # Byte-identical zips for identical folders: a rebuild does not change the site needlessly.
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -19,7 +20,7 @@ def _wanted(path: Path, root: Path) -> bool:
     parts = path.relative_to(root).parts
     if any(p in _SKIP_DIRS or p.startswith(".") for p in parts):
         return False
-    return path.is_file() and not path.name.endswith(_SKIP_SUFFIXES) and ".bak-" not in path.name
+    return path.is_file() and not path.name.endswith(_SKIP_SUFFIXES) and not is_backup(path)
 
 
 def folder_files(folder: Path) -> list[Path]:
