@@ -39,7 +39,9 @@ def test_selection_rate_of_each_group(nb):
     got = nb.function("selection_rates")([1, 1, 0, 0, 1, 0, 0, 0], ["a", "a", "a", "a", "b", "b", "b", "b"])
     assert isinstance(got, dict), f"selection_rates should return a dict such as {{'a': 0.5, 'b': 0.25}}, not {type(got).__name__}"
     assert got == pytest.approx({"a": 0.5, "b": 0.25}), (
-        "group a has 2 approvals out of 4 (0.5) and group b 1 out of 4 (0.25)"
+        "group a has 2 approvals out of 4 (0.5) and group b 1 out of 4 (0.25). This check passes plain "
+        "Python lists, where y_pred[group == g] does not pick the group's rows: turn both into arrays "
+        "first with np.asarray"
     )
 
 
