@@ -37,7 +37,9 @@ def decisions(nb):
 def test_selection_rate_of_each_group(nb):
     """selection_rates gives each group's share of positive decisions"""
     got = nb.function("selection_rates")([1, 1, 0, 0, 1, 0, 0, 0], ["a", "a", "a", "a", "b", "b", "b", "b"])
-    assert isinstance(got, dict), f"selection_rates should return a dict such as {{'a': 0.5, 'b': 0.25}}, not {type(got).__name__}"
+    assert isinstance(got, dict), (
+        f"selection_rates should return a dict such as {{'a': 0.5, 'b': 0.25}}, not {type(got).__name__}"
+    )
     assert got == pytest.approx({"a": 0.5, "b": 0.25}), (
         "group a has 2 approvals out of 4 (0.5) and group b 1 out of 4 (0.25). This check passes plain "
         "Python lists, where y_pred[group == g] does not pick the group's rows: turn both into arrays "
@@ -45,7 +47,8 @@ def test_selection_rate_of_each_group(nb):
     )
 
 
-@points(1, hint="Use max(rates.values()) - min(rates.values()): it works for any number of groups and is never negative.")
+@points(1, hint="Use max(rates.values()) - min(rates.values()): it works for any number of groups and is never "
+                "negative.")
 def test_parity_gap_is_highest_minus_lowest(nb):
     """the demographic parity gap is the highest selection rate minus the lowest, for three groups too"""
     gap = nb.function("demographic_parity_gap")
