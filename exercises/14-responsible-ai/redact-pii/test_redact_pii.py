@@ -79,17 +79,22 @@ def test_several_kinds_in_one_message(nb):
 
 @points(1, hint="Count the cases where redact_pii(case['text']) == case['expected'] and divide by len(cases).")
 def test_share_correct_counts_exact_matches(nb):
-    """share_correct gives the share of cases redacted exactly as expected"""
+    """share_correct gives the share of cases that redact_pii turns exactly into the expected text"""
     cases = [
         {"text": "hello", "expected": "hello"},
         {"text": "hello", "expected": "HELLO"},
         {"text": "order 12 is late", "expected": "order 12 is late"},
         {"text": "thanks", "expected": "thank you"},
+        {"text": "write to a@b.io", "expected": "write to [EMAIL]"},
     ]
+    email_right = redact(nb, cases[-1]["text"]) == cases[-1]["expected"]  # judged with the learner's own redact_pii
     got = nb.function("share_correct")(cases)
-    assert got == pytest.approx(0.5), (
-        "two of these four cases are redacted exactly as expected (the text has no personal data and "
-        "the expected text is the same), so the share is 0.5"
+    right = 2 + email_right
+    assert got == pytest.approx(right / len(cases)), (
+        f"{right} of these {len(cases)} cases come out of your redact_pii exactly as expected (two without "
+        f"personal data whose expected text is the same{', and the email' if email_right else ''}), so the "
+        f"share is {right / len(cases)}. Compare redact_pii(case['text']) with case['expected'], not the "
+        "text itself"
     )
 
 
