@@ -15,6 +15,7 @@ import click
 import grader._fast_imports  # noqa: F401  first: see its docstring
 from grader import __version__
 from grader.cli_errors import one_line_errors
+from grader.formats import FORMATS, emit
 
 EXIT_STOPPED = 130  # the shell's own code for a command ended by Ctrl-C
 
@@ -64,28 +65,39 @@ def _warn_if_an_update_was_cut_short() -> None:
                     "(your work is safe).", fg="yellow", err=True)
 
 
+def _format_options(command: Any) -> Any:
+    """One `--NAME FILE` option per machine format (grader.formats.FORMATS)."""
+    for fmt in reversed(FORMATS):
+        command = click.option(f"--{fmt.name}", fmt.name, metavar="FILE", help=fmt.help)(command)
+    return command
+
+
 @main.command("run", hidden=True)
 @click.argument("target", required=False)
-@click.option("--json", "json_out", metavar="FILE", help="Also write the result as JSON (- for stdout).")
-@click.option("--junit", metavar="FILE", help="Also write a JUnit XML report.")
-@click.option("--gradescope", metavar="FILE", help="Also write Gradescope's results.json.")
+@_format_options
 @click.option("--extra-checks", type=click.Path(file_okay=False, path_type=Path),
               help="A folder of hidden checks (test_*.py) to add, for instructors.")
 @click.option("--quiet", "-q", is_flag=True, help="No report on the terminal; only the exit code.")
-def run(target: str | None, json_out: str | None, junit: str | None, gradescope: str | None,
-        extra_checks: Path | None, quiet: bool) -> None:
+def run(target: str | None, extra_checks: Path | None, quiet: bool, **destinations: str | None) -> None:
     """Grade TARGET: a notebook, an exercise folder or an exercise id."""
+    from grader.errors import GraderError
     from grader.exercise import resolve_target
     from grader.learner.after_grading import print_after_pass, record_grading
+    from grader.result import GradeResult, problem_status
 
     with one_line_errors("grade"):
         exercise, notebook = resolve_target(target, commands=[n for n, c in main.commands.items() if not c.hidden])
         if extra_checks is not None and not extra_checks.is_dir():
             raise click.UsageError(f"--extra-checks {extra_checks} is not a folder.")
-        result = _grade_unless_stopped(notebook, exercise, extra_checks, live=not quiet)
+        try:
+            result = _grade_unless_stopped(notebook, exercise, extra_checks, live=not quiet)
+        except GraderError as problem:  # a CI or an autograder still gets its file, saying why
+            _write_formats(GradeResult.not_graded(exercise.id, str(notebook), str(problem), problem_status(problem),
+                                                  exercise.points), destinations)
+            raise
     warning = record_grading(result, exercise, notebook)
-    _write_formats(result, json_out, junit, gradescope)
-    if not quiet and json_out != "-":
+    _write_formats(result, destinations)
+    if not quiet and destinations.get("json") != "-":
         from rich.console import Console
 
         from grader.report import print_report
@@ -129,13 +141,10 @@ def _print_notes(exercise: Any, notebook: Path, console: Any) -> None:
             console.print(f"\n [yellow]Note:[/] {escape(note)}")
 
 
-def _write_formats(result: Any, json_out: str | None, junit: str | None, gradescope: str | None) -> None:
-    from grader import formats
-
-    for destination, render in ((json_out, formats.to_json), (junit, formats.to_junit),
-                                (gradescope, formats.to_gradescope)):
-        if destination:
-            formats.emit(render(result), destination)
+def _write_formats(result: Any, destinations: dict[str, str | None]) -> None:
+    for fmt in FORMATS:
+        if destination := destinations.get(fmt.name):
+            emit(fmt.render(result), destination)
 
 
 def _add_learner_commands() -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import platform
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from grader.cell_errors import CellError
+from grader.errors import UngradableInput
 
 SCHEMA_VERSION = 1
 
@@ -29,7 +31,8 @@ class Status(StrEnum):
     PARTIAL = "partial"
     FAILED = "failed"
     NOT_ATTEMPTED = "not attempted"
-    ERROR = "error"
+    ERROR = "error"  # the grader or the course failed: never the learner's 0
+    UNGRADABLE = "ungradable"  # the learner's file could not be graded at all (not a notebook, no exercise)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,18 @@ class GradeResult:
     versions: dict[str, str] = field(default_factory=dict)
     graded_at: str = ""
     sandbox: str = ""  # how the kernel was held (grader.sandbox.sandbox_status), e.g. "landlock-7" or "unsandboxed"
+    problem: str = ""  # why the notebook could not be graded (`not_graded`); then there are no checks
+    problem_status: Status | None = None
+    declared_max_score: float = 0.0  # the exercise's points, when no check ran to add them up
+
+    @classmethod
+    def not_graded(cls, exercise_id: str | None, notebook: str, problem: str, status: Status,
+                   max_score: float = 0.0) -> GradeResult:
+        """The record of a submission that could not be graded: UNGRADABLE (the learner's file) or
+        ERROR (the grader or the course), through the same formats as a graded one."""
+        return cls(exercise_id or "", exercise_id or "", notebook, (), problem=problem, problem_status=status,
+                   declared_max_score=max_score,
+                   graded_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
 
     @property
     def score(self) -> float:
@@ -77,10 +92,12 @@ class GradeResult:
 
     @property
     def max_score(self) -> float:
-        return sum(c.max_points for c in self.checks)
+        return sum(c.max_points for c in self.checks) if self.checks else self.declared_max_score
 
     @property
     def status(self) -> Status:
+        if self.problem_status is not None:
+            return self.problem_status
         outcomes = {c.outcome for c in self.checks}
         if Outcome.ERROR in outcomes or not self.checks:
             return Status.ERROR
@@ -92,13 +109,13 @@ class GradeResult:
 
     @property
     def exit_code(self) -> int:
-        return {Status.PASSED: 0, Status.ERROR: 3}.get(self.status, 1)
+        return {Status.PASSED: 0, Status.ERROR: 3, Status.UNGRADABLE: 2}.get(self.status, 1)
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON form (schema version 1); see docs/grading.md."""
         return {
             "schema_version": SCHEMA_VERSION,
-            "exercise": self.exercise_id,
+            "exercise": self.exercise_id or None,
             "title": self.title,
             "notebook": self.notebook,
             "status": str(self.status),
@@ -116,7 +133,13 @@ class GradeResult:
             "versions": self.versions,
             "graded_at": self.graded_at,
             "sandbox": self.sandbox,
+            "problem": self.problem,
         }
+
+
+def problem_status(error: Exception) -> Status:
+    """Whose problem a grading that could not happen is: the learner's file, or the grader's or course's."""
+    return Status.UNGRADABLE if isinstance(error, UngradableInput) else Status.ERROR
 
 
 def versions() -> dict[str, str]:

@@ -4,8 +4,6 @@ process and on a Dask worker on another machine, so a job carries the notebook's
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import socket
 import tempfile
 import threading
@@ -15,14 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grader.errors import GraderError, UngradableInput
-from grader.result import SCHEMA_VERSION
+from grader.formats import format_named
+from grader.result import GradeResult, Status
 
 if TYPE_CHECKING:
     from grader.exercise import Exercise
     from grader.zygote import KernelZygote
 
-UNGRADABLE = "ungradable"  # the learner's file cannot be graded: counts as 0
-ERROR = "error"  # the grader or the course failed: never a learner's 0, tried again on the next run
+UNGRADABLE = Status.UNGRADABLE  # the learner's file cannot be graded: counts as 0
+ERROR = Status.ERROR  # the grader or the course failed: never a learner's 0, tried again on the next run
 
 # pytest runs the checks inside this process and is not thread-safe: a Dask worker with
 # several threads still grades one notebook at a time.
@@ -69,15 +68,15 @@ def grade_job(job: GradingJob, zygote: KernelZygote | None = None) -> JobOutcome
         try:
             record, gradescope = _grade(job, zygote.ensure_running() if zygote else None)
         except UngradableInput as err:
-            record, gradescope = problem_record(job.exercise_id, job.source, UNGRADABLE, str(err), job.max_score)
+            record, gradescope = not_graded_record(job.exercise_id, job.source, UNGRADABLE, str(err), job.max_score)
         except GraderError as err:
-            record, gradescope = problem_record(job.exercise_id, job.source, ERROR, str(err), job.max_score)
+            record, gradescope = not_graded_record(job.exercise_id, job.source, ERROR, str(err), job.max_score)
         except Exception as err:  # a bug must cost one submission, not the batch
             message = f"The grader failed on this notebook ({type(err).__name__}: {err})."
-            record, gradescope = problem_record(job.exercise_id, job.source, ERROR, message, job.max_score)
+            record, gradescope = not_graded_record(job.exercise_id, job.source, ERROR, message, job.max_score)
         if zygote and not zygote.alive:  # the notebook killed it, and with it its own kernel: not the learner's 0
             message = stopped_unexpectedly(zygote.exit_code)
-            record, gradescope = problem_record(job.exercise_id, job.source, ERROR, message, job.max_score)
+            record, gradescope = not_graded_record(job.exercise_id, job.source, ERROR, message, job.max_score)
     return finish(job, record, gradescope if job.gradescope else None, time.perf_counter() - started)
 
 
@@ -94,7 +93,6 @@ def stopped_unexpectedly(exit_code: int | None) -> str:
 
 def _grade(job: GradingJob, zygote: str | None) -> tuple[dict[str, Any], str]:
     from grader.engine import grade_notebook
-    from grader.formats import to_gradescope
 
     _refuse_unsandboxed(job)
     exercise = _exercise_here(job)
@@ -108,9 +106,7 @@ def _grade(job: GradingJob, zygote: str | None) -> tuple[dict[str, Any], str]:
             for name, text in job.extra_checks:
                 (extra / name).write_text(text, encoding="utf-8")
         result = grade_notebook(notebook, exercise, extra_checks=extra, zygote=zygote)
-    record = result.to_dict()
-    record["notebook"] = job.source
-    return record, to_gradescope(result)
+    return _records(result, job.source)
 
 
 def _refuse_unsandboxed(job: GradingJob) -> None:
@@ -139,17 +135,17 @@ def _exercise_here(job: GradingJob) -> Exercise:
     return exercise
 
 
-def problem_record(exercise_id: str | None, source: str, status: str, message: str,
-                   max_score: float) -> tuple[dict[str, Any], str]:
-    """The record of a submission that could not be graded, and its Gradescope form."""
-    record: dict[str, Any] = {
-        "schema_version": SCHEMA_VERSION, "exercise": exercise_id, "title": exercise_id or "",
-        "notebook": source, "status": status, "score": 0.0, "max_score": max_score,
-        "checks": [], "cell_errors": [], "problem": message,
-        "graded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-    }
-    gradescope = {"score": 0.0, "output": message, "tests": []}
-    return record, json.dumps(gradescope, indent=2, ensure_ascii=False) + "\n"
+def not_graded_record(exercise_id: str | None, source: str, status: Status, message: str,
+                      max_score: float) -> tuple[dict[str, Any], str]:
+    """The records of a submission that could not be graded, made as a graded one's are."""
+    return _records(GradeResult.not_graded(exercise_id, source, message, status, max_score), source)
+
+
+def _records(result: GradeResult, source: str) -> tuple[dict[str, Any], str]:
+    """The result file's content (named by the submission's source) and its Gradescope results.json."""
+    record = result.to_dict()
+    record["notebook"] = source
+    return record, format_named("gradescope").render(result)
 
 
 def finish(job: GradingJob, record: dict[str, Any], gradescope: str | None, seconds: float) -> JobOutcome:
@@ -165,5 +161,5 @@ def stamp(record: dict[str, Any], learner: str, source: str, content_hash: str, 
 
 def crashed(job: GradingJob, message: str, seconds: float = 0.0) -> JobOutcome:
     """The outcome of a job whose worker died or was stopped: the grader's failure, not the learner's."""
-    record, gradescope = problem_record(job.exercise_id, job.source, ERROR, message, job.max_score)
+    record, gradescope = not_graded_record(job.exercise_id, job.source, ERROR, message, job.max_score)
     return finish(job, record, gradescope if job.gradescope else None, seconds)

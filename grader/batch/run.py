@@ -14,7 +14,7 @@ from rich.console import Console
 
 from grader.batch.cohort_files import write_cohort_files
 from grader.batch.gradebook import Gradebook
-from grader.batch.jobs import ERROR, UNGRADABLE, GradingJob, JobOutcome, problem_record, stamp
+from grader.batch.jobs import ERROR, UNGRADABLE, GradingJob, JobOutcome, not_graded_record, stamp
 from grader.batch.matching import CourseIndex, Match, checks_fingerprint, exercise_fingerprint
 from grader.batch.progress import progress_bar
 from grader.batch.store import ResultsStore
@@ -186,7 +186,7 @@ def _jobs(items: list[_Planned], index: CourseIndex, extra: _ExtraChecks, grades
 def _unmatched(item: _Planned, gradescope: bool) -> JobOutcome:
     status = ERROR if item.match.course_fault else UNGRADABLE
     exercise_id = item.match.key if item.match.course_fault else None
-    record, gradescope_text = problem_record(exercise_id, item.submission.source, status, item.match.problem, 0.0)
+    record, gradescope_text = not_graded_record(exercise_id, item.submission.source, status, item.match.problem, 0.0)
     stamp(record, item.submission.learner, item.submission.source, item.content_hash)
     return JobOutcome(item.submission.learner, item.match.key, record, gradescope_text if gradescope else None)
 
