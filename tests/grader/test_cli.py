@@ -137,6 +137,21 @@ def test_when_machine_formats_are_asked_then_json_junit_and_gradescope_are_writt
     assert gradescope["score"] == 4 and {t["max_score"] for t in gradescope["tests"]} == {1}
 
 
+def test_when_the_notebook_cannot_be_graded_then_the_machine_formats_still_say_why(demo: Path, tmp_path: Path):
+    (demo / "demo.ipynb").write_bytes(b"{ this is not json")
+    out = {kind: tmp_path / f"result.{kind}" for kind in ("json", "xml", "gs.json")}
+    done = run_grade(str(demo / "demo.ipynb"), "--json", str(out["json"]), "--junit", str(out["xml"]),
+                     "--gradescope", str(out["gs.json"]))
+    assert done.returncode == 2 and "not valid JSON" in done.stderr
+    result = json.loads(out["json"].read_text())
+    assert (result["status"], result["score"], result["checks"]) == ("ungradable", 0, [])
+    assert "is not a notebook: it is not valid JSON" in result["problem"] and result["max_score"] == 1
+    error = ET.parse(out["xml"]).getroot().find("testsuite/testcase/error")
+    assert error is not None and "not valid JSON" in error.get("message", "")
+    gradescope = json.loads(out["gs.json"].read_text())
+    assert gradescope["score"] == 0 and "not valid JSON" in gradescope["output"]
+
+
 def test_when_json_goes_to_stdout_then_stdout_is_only_json():
     done = run_grade("greeting", "--json", "-")
     assert done.returncode == 1
