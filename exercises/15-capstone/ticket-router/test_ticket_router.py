@@ -357,6 +357,23 @@ def test_predictions_cover_the_holdout_once(nb):
     assert (pd.to_numeric(table["prompt_tokens"], errors="coerce") > 0).all(), "every ticket's prompt costs tokens"
     latency = pd.to_numeric(table["latency_ms"], errors="coerce")
     assert latency.notna().all() and (latency > 0).all(), "latency_ms should be each ticket's time in milliseconds"
+    # The llm column must be what the router said. The notebook ran on the course's stand-in (the grader
+    # reaches no other model), which is deterministic at temperature 0: asking it again, through the
+    # learner's own classify, must give the same teams. A column copied from the true teams does not.
+    texts = [str(text) for text in table["text"]]
+    with scripted_model(nb, []) as (_, _client):    # no scripted reply: the stand-in's own rules answer
+        nb.run(f"_course_check_texts = {texts!r}")
+        try:
+            again = nb.eval("[classify(_course_check_client, _t)['team'] for _t in _course_check_texts]")
+        except LearnerError as error:
+            pytest.fail(f"classify raised {type(error).__name__} when asked again about the holdout tickets: "
+                        f"{str(error)[:200]}")
+    differ = [text for text, said, now in zip(texts, table["llm"].astype(str), again, strict=True) if said != now]
+    assert not differ, (
+        f"the llm column of predictions.csv should be what classify answered for each holdout ticket; asked again, "
+        f"classify gives another team for {len(differ)} of them, such as {differ[0]!r:.100}. Fill the column "
+        "from classify(client, text), never from the true team, and run the whole notebook again"
+    )
 
 
 @points(2, hint="Take every number of the report from scores(...) and the budget computed on the predictions table.")
