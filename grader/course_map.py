@@ -6,15 +6,12 @@ its exercises are the folders under `exercises/<id>/`. Nothing is listed by hand
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from grader.errors import GraderError, UngradableInput
+from grader.course_model import ModuleMeta, read_module_meta
+from grader.errors import CourseError, GraderError, UngradableInput
 from grader.exercise import EXERCISE_FILE, Exercise, find_course_root, load_exercise
-
-_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(\n|\Z)", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -37,14 +34,11 @@ def course_modules(course_root: Path) -> list[Module]:
         exercises = tuple(_readable_exercises(folder))
         if not exercises:
             continue
-        meta = front_matter(course_root / "docs" / "modules" / folder.name / "index.md")
-        prerequisites = meta.get("prerequisites") or ()
-        modules.append(Module(
-            id=folder.name,
-            title=str(meta.get("title") or folder.name),
-            prerequisites=tuple(str(p) for p in (prerequisites if isinstance(prerequisites, list) else [])),
-            exercises=exercises,
-        ))
+        try:
+            meta = read_module_meta(course_root / "docs" / "modules" / folder.name / "index.md")
+        except CourseError:
+            meta = ModuleMeta()  # a learner's list must not break on it; `course check` names it
+        modules.append(Module(folder.name, meta.title or folder.name, meta.prerequisites, exercises))
     return modules
 
 
@@ -56,18 +50,6 @@ def _readable_exercises(module_folder: Path) -> list[Exercise]:
         except GraderError:
             pass  # a half-written exercise must not hide the others; grading it says what is wrong
     return exercises
-
-
-def front_matter(index: Path) -> dict[str, Any]:
-    """The YAML front matter of a Markdown page, or {} when it has none or it cannot be read."""
-    import yaml
-
-    try:
-        match = _FRONT_MATTER.match(index.read_text(encoding="utf-8"))
-        data = yaml.safe_load(match.group(1)) if match else None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def course_root_of(exercise: Exercise) -> Path | None:

@@ -23,3 +23,8 @@ class GraderBroken(GraderError):
 
 class KernelStartError(GraderBroken):
     """The kernel process could not be started or never became ready."""
+
+
+class CourseError(UngradableInput):
+    """A course file (exercise.toml, a module's front matter) is wrong; the message names the file
+    and the field. The grader, `course check`, the site and the book all raise this same error."""

@@ -5,30 +5,18 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.course_model import EXERCISE_FILE, Limits, exercise_id_of, read_exercise_meta
 from grader.errors import UngradableInput
 from grader.files import is_backup
 
-EXERCISE_FILE = "exercise.toml"
 ORIGINAL_DIR = ".original"  # the downloads keep a pristine starter here, for `grade reset`
 UPDATE_DIR = ".course-update"  # `grade update` stages here; its plan file says a swap is under way
 UPDATE_PLAN = "plan.json"
 NOTEBOOK_METADATA_KEY = "course"  # notebook.metadata.course.exercise holds the exercise id
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How long and how much a learner's notebook may run."""
-
-    cell_timeout: float = 30.0
-    total_timeout: float = 300.0
-    memory_mb: int = 2048
-    output_kb: int = 256  # per cell; beyond it output is cut, as a terminal would scroll it away
-    max_notebook_mb: float = 20.0
 
 
 @dataclass(frozen=True)
@@ -44,7 +32,7 @@ class Exercise:
     explanation: str = ""
     data: tuple[str, ...] = ()
     env: dict[str, str] = field(default_factory=dict)
-    limits: Limits = Limits()
+    limits: Limits = field(default_factory=Limits)
     network: str = "none"  # "loopback": the kernel may use a network of its own, for a course server on 127.0.0.1
 
     @property
@@ -69,43 +57,17 @@ class Exercise:
 
 
 def load_exercise(folder: Path) -> Exercise:
-    """Read an exercise folder; a broken or incomplete one is an `UngradableInput`."""
-    toml_path = folder / EXERCISE_FILE
-    try:
-        meta = tomllib.loads(toml_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UngradableInput(f"{folder} is not an exercise folder: it has no {EXERCISE_FILE}.") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise UngradableInput(f"{toml_path} is broken and cannot be read: {err}.") from None
-    notebook_name = str(meta.get("notebook") or _guess_notebook(folder, str(meta.get("id", ""))))
+    """Read an exercise folder; a broken or incomplete one is an `UngradableInput` (a `CourseError`
+    naming the file and the field when exercise.toml itself is wrong)."""
+    meta = read_exercise_meta(folder)
+    notebook_name = meta.notebook or _guess_notebook(folder, meta.id)
     if not notebook_name:
-        raise UngradableInput(f"{toml_path} must say which notebook is the exercise (notebook = ...).")
+        raise UngradableInput(f"{folder / EXERCISE_FILE} must say which notebook is the exercise (notebook = ...).")
     if not list(folder.glob("test_*.py")):
         raise UngradableInput(f"{folder} has no checks (test_*.py): there is nothing to grade with.")
-    try:
-        limits = Limits(**meta.get("limits", {}))
-        return Exercise(
-            id=str(meta["id"]),
-            title=str(meta.get("title", meta["id"])),
-            folder=folder.resolve(),
-            notebook_name=notebook_name,
-            points=float(meta.get("points", 0)),
-            hints=tuple(meta.get("hints", ())),
-            explanation=str(meta.get("explanation", "")),
-            data=tuple(meta.get("data", ())),
-            env={str(k): str(v) for k, v in meta.get("env", {}).items()},
-            limits=limits,
-            network=_network(meta, toml_path),
-        )
-    except (KeyError, TypeError) as err:
-        raise UngradableInput(f"{toml_path} is incomplete or has a wrong field: {err}.") from None
-
-
-def _network(meta: dict, toml_path: Path) -> str:
-    network = str(meta.get("network", "none"))
-    if network not in ("none", "loopback"):
-        raise UngradableInput(f'{toml_path}: network must be "none" or "loopback", not "{network}".')
-    return network
+    return Exercise(id=meta.id, title=meta.title, folder=folder.resolve(), notebook_name=notebook_name,
+                    points=meta.points, hints=meta.hints, explanation=meta.explanation, data=meta.data,
+                    env=meta.env, limits=meta.limits, network=meta.network)
 
 
 def notebooks_in(folder: Path) -> list[str]:
@@ -159,10 +121,8 @@ def exercise_ids(course_root: Path) -> dict[str, Path]:
     ids: dict[str, Path] = {}
     for toml_path in sorted(course_root.glob(f"exercises/*/*/{EXERCISE_FILE}")):
         folder = toml_path.parent
-        try:
-            ids[str(tomllib.loads(toml_path.read_text(encoding="utf-8"))["id"])] = folder
-        except (tomllib.TOMLDecodeError, KeyError, UnicodeDecodeError):
-            pass  # reported when that exercise itself is graded
+        if (exercise_id := exercise_id_of(folder)) is not None:
+            ids[exercise_id] = folder
         ids.setdefault(f"{folder.parent.name}/{folder.name}", folder)
     return ids
 
@@ -268,16 +228,10 @@ def resolve_target(target: str | None, cwd: Path | None = None,
         return exercise_for_notebook(path, course_root), path
     if target.endswith(".ipynb"):
         raise UngradableInput(f"There is no file {target}. Check the name and the folder you are in.")
-    if here is not None and _id_of(here) == target:
+    if here is not None and exercise_id_of(here) == target:
         # the folder the learner stands in wins (an exercise's own zip, unzipped beside the course)
         exercise = load_exercise(here)
         return exercise, exercise.starter
     exercise = find_exercise_by_id(target, course_root, commands)
     return exercise, exercise.starter
 
-
-def _id_of(folder: Path) -> str | None:
-    try:
-        return str(tomllib.loads((folder / EXERCISE_FILE).read_text(encoding="utf-8"))["id"])
-    except (OSError, tomllib.TOMLDecodeError, KeyError, UnicodeDecodeError):
-        return None

@@ -15,8 +15,8 @@ import nbformat
 import yaml
 
 from grader.book.markup import KATEX_LOADER, to_myst
+from grader.course_model import read_module_meta
 from grader.exercise import Exercise, all_exercises
-from grader.instructor.integrity import read_front_matter
 
 TITLE = "From non-coder to AI engineer"
 
@@ -78,9 +78,9 @@ def _write(course_root: Path, out: Path, cache: Path, math_loader: str, execute:
              "offline or print.\n", "## The roadmap\n"]
     for module_dir in sorted(p for p in (course_root / "docs" / "modules").iterdir() if (p / "index.md").is_file()):
         module = module_dir.name
-        meta = read_front_matter(module_dir / "index.md")
-        title = str(meta.get("title", module))
-        intro.append(f"1. **{title}** ({meta.get('hours', '?')} h)")
+        meta = read_module_meta(module_dir / "index.md")
+        title = meta.title or module
+        intro.append(f"1. **{title}** ({'?' if meta.hours is None else f'{meta.hours:g}'} h)")
         target = out / "modules" / module
         target.mkdir(parents=True)
         (target / "index.md").write_text(to_myst(_strip_front_matter((module_dir / "index.md").read_text())))

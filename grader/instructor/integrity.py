@@ -11,12 +11,12 @@ parallel worker processes (one kernel each), two per core.
 from __future__ import annotations
 
 import json
-import tomllib
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.errors import GraderError
+from grader.course_model import read_exercise_meta, read_front_matter, read_module_meta
+from grader.errors import CourseError, GraderError
 from grader.exercise import EXERCISE_FILE, Exercise, load_exercise
 from grader.instructor.proofs import CheckSeen, Proof, ProofsError, broken_promises, read_proofs, too_few_proofs
 from grader.kernel import default_parallel_gradings
@@ -73,34 +73,25 @@ def _grade_quietly(notebook: str, folder: str) -> Graded:
 
 
 def module_problems(course_root: Path) -> dict[str, list[str]]:
-    """Front matter the site needs, missing from each module's index.md."""
+    """Front matter the site needs, missing from or wrong in each module's index.md."""
     problems: dict[str, list[str]] = {}
     for index in sorted(course_root.glob("docs/modules/*/index.md")):
-        meta = read_front_matter(index)
+        try:
+            read_module_meta(index)  # the site's own reader: what it would refuse
+            meta = read_front_matter(index)
+        except CourseError as error:
+            problems[index.parent.name] = [str(error)]
+            continue
         missing = [k for k in FRONT_MATTER_KEYS if k not in meta]
         if missing:
             problems[index.parent.name] = [f"front matter lacks {', '.join(missing)}"]
     return problems
 
 
-def read_front_matter(markdown: Path) -> dict[str, object]:
-    """The YAML front matter of a Markdown page (empty when it has none)."""
-    import yaml
-
-    text = markdown.read_text(encoding="utf-8")
-    if not text.startswith("---"):
-        return {}
-    try:
-        meta = yaml.safe_load(text.split("---", 2)[1])
-    except (yaml.YAMLError, IndexError):
-        return {}
-    return meta if isinstance(meta, dict) else {}
-
-
 def static_problems(exercise: Exercise, course_root: Path) -> list[str]:
     """Everything that can be checked without running a kernel."""
     problems = []
-    if "notebook" not in tomllib.loads((exercise.folder / EXERCISE_FILE).read_text(encoding="utf-8")):
+    if not read_exercise_meta(exercise.folder).notebook:
         # a learner's folder fills with Untitled.ipynb and NAME-Copy1.ipynb: the grader must not guess
         problems.append(f'exercise.toml does not name its notebook (notebook = "{exercise.notebook_name}")')
     if not exercise.title or exercise.title == exercise.id:

@@ -9,21 +9,14 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from mkdocs.utils.meta import get_data
-
+from grader.course_model import EXERCISE_FILE, read_exercise_meta, read_front_matter, read_module_meta
+from grader.errors import CourseError
 from grader.files import is_backup
 
-EXERCISE_FILE = "exercise.toml"
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
-
-
-class CourseError(Exception):
-    """A course folder the site cannot publish; the message says which file and why."""
 
 
 @dataclass(frozen=True)
@@ -168,26 +161,24 @@ def _subdirs(folder: Path) -> list[Path]:
 
 def _read_module(module_id: str, docs: Path, exercises: Path, solutions: Path) -> Module:
     index = docs / "index.md"
-    meta: dict[str, Any] = {}
-    if index.is_file():
-        _, meta = get_data(index.read_text(encoding="utf-8"))
+    meta = read_module_meta(index)
     exercise_list = tuple(
         read_exercise(module_id, folder)
         for folder in _subdirs(exercises)
         if (folder / EXERCISE_FILE).is_file()
     )
-    titles = {ex.slug: ex.title for ex in exercise_list}
+    by_slug = {ex.slug: ex for ex in exercise_list}
     return Module(
         id=module_id,
-        title=str(meta.get("title") or _title_from_id(module_id)),
+        title=meta.title or _title_from_id(module_id),
         number=_number_from_id(module_id),
-        hours=_as_hours(meta.get("hours"), index),
-        objectives=tuple(str(o) for o in meta.get("objectives") or ()),
-        prerequisites=tuple(str(p) for p in _as_list(meta.get("prerequisites"))),
+        hours=meta.hours,
+        objectives=meta.objectives,
+        prerequisites=meta.prerequisites,
         index=index if index.is_file() else None,
         lessons=tuple(_read_lessons(module_id, docs)),
         exercises=exercise_list,
-        solutions=tuple(_read_solutions(module_id, solutions, titles)),
+        solutions=tuple(_read_solutions(module_id, solutions, by_slug)),
     )
 
 
@@ -214,45 +205,27 @@ def lesson_title(path: Path) -> str:
             "".join(c.get("source", "")) for c in cells if c.get("cell_type") == "markdown"
         )
     else:
-        text, meta = get_data(path.read_text(encoding="utf-8"))
-        if meta.get("title"):
-            return str(meta["title"])
+        title = read_front_matter(path).get("title")
+        if title:
+            return str(title)
+        text = path.read_text(encoding="utf-8")
     match = _H1.search(text)
     return match.group(1).strip() if match else _title_from_id(path.stem)
 
 
 def read_exercise(module_id: str, folder: Path) -> Exercise:
-    """One exercise folder; a broken `exercise.toml` is a `CourseError` naming the file."""
-    toml_path = folder / EXERCISE_FILE
-    try:
-        meta = tomllib.loads(toml_path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise CourseError(f"{toml_path} cannot be read: {err}") from None
+    """One exercise folder, read by the course's one reader (`grader.course_model`)."""
+    meta = read_exercise_meta(folder)
     problems = []
-    notebook = _exercise_notebook(folder, meta.get("notebook"))
+    notebook = _exercise_notebook(folder, meta.notebook)
     if notebook is None:
         problems.append(f"{folder} has no single starter notebook (or `notebook = ...`)")
         notebook = folder / f"{folder.name}.ipynb"
-    if "id" not in meta:
-        problems.append(f"{toml_path} has no `id`; using the folder name")
-    data = tuple(str(d) for d in meta.get("data") or ())
-    problems += [f"{toml_path} lists data file {d!r}, which is not in the folder"
-                 for d in data if not (folder / d).exists()]
-    hints = meta.get("hints") or []
-    if not isinstance(hints, list):
-        raise CourseError(f"{toml_path}: `hints` should be a list of strings")
-    return Exercise(
-        module_id=module_id,
-        folder=folder,
-        id=str(meta.get("id", folder.name)),
-        title=str(meta.get("title") or _title_from_id(folder.name)),
-        points=float(meta.get("points", 0)),
-        notebook=notebook,
-        hints=tuple(str(h) for h in hints),
-        explanation=str(meta.get("explanation", "")),
-        data=data,
-        problems=tuple(problems),
-    )
+    problems += [f"{folder / EXERCISE_FILE} lists data file {d!r}, which is not in the folder"
+                 for d in meta.data if not (folder / d).exists()]
+    return Exercise(module_id=module_id, folder=folder, id=meta.id, title=meta.title, points=meta.points,
+                    notebook=notebook, hints=meta.hints, explanation=meta.explanation, data=meta.data,
+                    problems=tuple(problems))
 
 
 def _exercise_notebook(folder: Path, named: object) -> Path | None:
@@ -263,13 +236,17 @@ def _exercise_notebook(folder: Path, named: object) -> Path | None:
     return notebooks[0] if len(notebooks) == 1 else None
 
 
-def _read_solutions(module_id: str, solutions: Path, titles: dict[str, str]) -> list[Solution]:
+def _read_solutions(module_id: str, solutions: Path, by_slug: dict[str, Exercise]) -> list[Solution]:
+    """The reference notebook of each exercise: the one named as its starter is (as the grader reads it)."""
     found = []
     for folder in _subdirs(solutions):
-        for nb in sorted(p for p in folder.glob("*.ipynb") if not is_backup(p)):
-            title = titles.get(folder.name) or _title_from_id(folder.name)
-            found.append(Solution(module_id, folder.name, nb, title))
-            break  # one reference notebook per exercise
+        exercise = by_slug.get(folder.name)
+        named = folder / exercise.notebook.name if exercise else None
+        notebooks = [named] if named and named.is_file() else sorted(
+            p for p in folder.glob("*.ipynb") if not is_backup(p))
+        if notebooks:
+            title = exercise.title if exercise else _title_from_id(folder.name)
+            found.append(Solution(module_id, folder.name, notebooks[0], title))
     return found
 
 
@@ -281,20 +258,3 @@ def _number_from_id(module_id: str) -> str:
 def _title_from_id(name: str) -> str:
     words = re.sub(r"^\d+[-_]?", "", name).replace("-", " ").replace("_", " ").strip()
     return words[:1].upper() + words[1:] if words else name
-
-
-def _as_list(value: object) -> list[object]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [v.strip() for v in value.split(",") if v.strip()]
-    return list(value) if isinstance(value, list | tuple) else [value]
-
-
-def _as_hours(value: object, where: Path) -> float | None:
-    if value is None or value == "":
-        return None
-    try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise CourseError(f"{where}: `hours` should be a number, not {value!r}") from None

@@ -27,9 +27,10 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from grader.course_archive import LATEST_NAME, site_archive
+from grader.errors import CourseError
 from grader.site import downloads, notebooks, pages, prewarm
 from grader.site.config import CourseConfig
-from grader.site.course import Course, CourseError, Exercise, Lesson, Module, discover_course
+from grader.site.course import Course, Exercise, Lesson, Module, discover_course
 from grader.site.navigation import expand_nav
 from grader.site.roadmap import ROADMAP_SLOT, roadmap_html
 

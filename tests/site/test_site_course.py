@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.site.course import CourseError, discover_course
+from grader.errors import CourseError
+from grader.site.course import discover_course
 from grader.site.downloads import exercise_zip
 from grader.site.navigation import expand_nav
 from grader.site.notebooks import extract_styles, strip_remote_loaders
@@ -48,15 +49,21 @@ def test_when_folders_exist_then_modules_lessons_and_exercises_are_found_in_orde
 
 
 def test_when_exercise_has_no_notebook_then_it_is_reported_not_fatal(tmp_path: Path) -> None:
-    write(tmp_path / "exercises/00-a/ex/exercise.toml", 'title = "T"\n')
+    write(tmp_path / "exercises/00-a/ex/exercise.toml", 'id = "ex"\ntitle = "T"\n')
     (exercise,) = _discover(tmp_path).exercises
     assert exercise.id == "ex"
-    assert len(exercise.problems) == 2  # no notebook, no id
+    assert exercise.problems == (f"{tmp_path}/exercises/00-a/ex has no single starter notebook (or `notebook = ...`)",)
+
+
+def test_when_exercise_has_no_id_then_the_error_names_the_file_and_field(tmp_path: Path) -> None:
+    write(tmp_path / "exercises/00-a/ex/exercise.toml", 'title = "T"\n')
+    with pytest.raises(CourseError, match=r"exercises/00-a/ex/exercise.toml: `id` is missing"):
+        _discover(tmp_path)
 
 
 def test_when_exercise_toml_is_broken_then_the_error_names_the_file(tmp_path: Path) -> None:
     write(tmp_path / "exercises/00-a/bad/exercise.toml", "id = \n")
-    with pytest.raises(CourseError, match=r"exercises/00-a/bad/exercise.toml cannot be read"):
+    with pytest.raises(CourseError, match=r"exercises/00-a/bad/exercise.toml is broken and cannot be read"):
         _discover(tmp_path)
 
 
