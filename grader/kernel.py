@@ -23,7 +23,7 @@ import zmq
 from jupyter_client import AsyncKernelManager
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 
-from grader import platform_support, sandbox
+from grader import libraries, platform_support, sandbox
 from grader.errors import KernelStartError
 from grader.exercise import Exercise
 from grader.process_tree import MemoryWatch, kill_tree
@@ -170,7 +170,8 @@ async def start_kernel(workdir: Path, exercise: Exercise, zygote: str | None = N
                                  client_class="grader.upstream.GraderKernelClient",
                                  transport="ipc" if ipc else "tcp", **({"ip": sockets} if ipc else {}),
                                  connection_file=str(runtime / "connection.json"))
-    if zygote and platform_support.fork():  # else the usual launch: the zygote needs fork
+    forked = zygote is not None and platform_support.fork()  # else the usual launch: the zygote needs fork
+    if zygote is not None and forked:
         from grader.zygote import ZygoteProvisioner
 
         manager.kernel_id = str(uuid.uuid4())
@@ -188,6 +189,8 @@ async def start_kernel(workdir: Path, exercise: Exercise, zygote: str | None = N
         "PYTHONHASHSEED": "0",
         **sandbox.kernel_env(exercise),  # the kernel sandboxes itself (grader.sandbox)
     }
+    if forked:  # the zygote imports the exercise's libraries before it forks (taken out of the kernel's env)
+        env[libraries.ENV] = libraries.libraries_of(exercise.starter)
     for attempt in range(1, START_ATTEMPTS + 1):
         try:
             await manager.start_kernel(cwd=str(workdir), env=env, stdout=subprocess.DEVNULL,

@@ -21,7 +21,7 @@ import signal
 import socket
 import sys
 
-from grader import kernel_main
+from grader import kernel_main, libraries
 from grader.sandbox import peers
 
 _REQUEST_LIMIT = 1 << 20
@@ -68,6 +68,7 @@ class Zygote:
         except (OSError, ValueError):
             conn.close()
             return
+        libraries.preload(request["env"].pop(libraries.ENV, ""))  # once here, then in every kernel forked
         pid = os.fork()
         if pid == 0:
             self.become_kernel(conn, request)
@@ -88,6 +89,7 @@ class Zygote:
             os.chdir(request["cwd"])
             os.environ.clear()
             os.environ.update(request["env"])
+            libraries.reseed_after_fork()
             null = os.open(os.devnull, os.O_RDWR)
             for fd in (0, 1, 2):
                 os.dup2(null, fd)
@@ -149,6 +151,9 @@ def _kill_group(pid: int) -> None:
 
 
 def main() -> None:
+    libraries.make_single_threaded()
+    if sys.path and sys.path[0] in ("", os.getcwd()):
+        del sys.path[0]  # `python -m` put the grader's folder first: the zygote imports only installed libraries
     kernel_main.die_with_parent(os.getppid())  # dies with the grader that started it; its kernels with it
     kernel_main.preload(everything=True)
     kernel_main.warm_up()

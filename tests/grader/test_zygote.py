@@ -66,6 +66,32 @@ def test_a_forked_kernel_has_the_gradings_folder_environment_and_limits(exercise
     assert result.status is Status.PASSED, result.checks[0].message
 
 
+PRELOADED = '''
+import os
+
+
+@points(1)
+def test_preloaded(nb):
+    """pandas was imported before the first cell; numpy's generator is this kernel's own"""
+    assert nb.value("had_pandas") is True
+    os.environ["GRADER_TEST_DRAWS"] = os.environ.get("GRADER_TEST_DRAWS", "") + f"{nb.value('draw')},"
+'''
+
+
+def test_a_forked_kernel_starts_with_its_exercises_libraries_and_the_zygote_stays_one_thread(
+        exercise, tmp_path, zygote, monkeypatch):
+    monkeypatch.setenv("GRADER_TEST_DRAWS", "")
+    folder = exercise(PRELOADED, cells=("import pandas as pd\nvalue = ...",))  # the starter names pandas
+    cells = ["import sys\nhad_pandas = 'pandas' in sys.modules\nimport numpy\ndraw = float(numpy.random.random())"]
+    for run in ("a", "b"):
+        notebook = write_nb(cells, tmp_path / run / "demo.ipynb")
+        result = grade_notebook(notebook, load_exercise(folder), zygote=zygote.address)
+        assert result.status is Status.PASSED, result.checks[0].message
+    first, second = os.environ["GRADER_TEST_DRAWS"].rstrip(",").split(",")
+    assert first != second  # each fork reseeded numpy: no two gradings draw the same numbers
+    assert len(os.listdir(f"/proc/{zygote._process.pid}/task")) == 1  # no pool's thread to copy into a fork
+
+
 def test_the_zygote_reports_how_a_kernel_ended(tmp_path, zygote):
     kernel = ForkedKernel(zygote.address, ["--version"], str(tmp_path), {})
     assert kernel.wait(timeout=30) == 0  # `--version` prints and ends
