@@ -295,3 +295,6 @@ def test_when_the_real_course_is_built_then_every_exercise_has_a_page_and_downlo
         for starter in folder.glob("*.ipynb"):
             assert (out / starter.name).read_bytes() == starter.read_bytes()
     assert remote_resources(real_site) == {}
+    # the proofs of the checks (known-wrong and alternative solutions) are never published
+    proofs = {p.name for p in REPO.glob("solutions/*/*/proofs/*.ipynb")}
+    assert proofs and not [p for p in real_site.rglob("*") if p.name in proofs or p.name == "proofs.toml"]
