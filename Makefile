@@ -36,6 +36,7 @@ XDIST := -n 4 --dist loadscope
 
 test: $(VENV)/.dev
 	$(BIN)/ruff check grader tests benchmarks courselib
+	$(BIN)/ruff format --check grader tests benchmarks courselib
 	$(BIN)/mypy
 	$(BIN)/pytest $(XDIST) --durations=15
 	$(PORTABLE) $(BIN)/pytest $(XDIST) -m portable tests/learner tests/grader/test_behaviours.py
@@ -46,6 +47,7 @@ test-fast: $(VENV)/.dev
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check grader tests benchmarks courselib
+	$(BIN)/ruff format --check grader tests benchmarks courselib
 	$(BIN)/mypy
 
 bench: $(VENV)/.dev

@@ -30,12 +30,14 @@ STARTER = REPO / "exercises" / "00-start-here" / "greeting" / "greeting.ipynb"
 COURSE = [sys.executable, "-m", "grader.course_cli"]
 
 # (kind, replacement in the solution's code); None copies the starter, "" writes a broken file
-MIX = ([("correct", {})] * 9
-       + [("partly wrong", {'f"Hello, {name}!"': 'f"Hello {name}"'})] * 4
-       + [("not attempted", None)] * 3
-       + [("not JSON", "")] * 2
-       + [("kernel crash", {'my_name = "Ada"': "import os\nos._exit(1)"})]
-       + [("loops", {'my_name = "Ada"': "while True:\n    pass"})])
+MIX = (
+    [("correct", {})] * 9
+    + [("partly wrong", {'f"Hello, {name}!"': 'f"Hello {name}"'})] * 4
+    + [("not attempted", None)] * 3
+    + [("not JSON", "")] * 2
+    + [("kernel crash", {'my_name = "Ada"': "import os\nos._exit(1)"})]
+    + [("loops", {'my_name = "Ada"': "while True:\n    pass"})]
+)
 
 
 def write_cohort(folder: Path, count: int) -> None:
@@ -58,8 +60,12 @@ def write_cohort(folder: Path, count: int) -> None:
 def timed_batch(cohort: Path, out: Path, workers: int) -> tuple[float, str]:
     shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
-    subprocess.run([*COURSE, "grade-batch", str(cohort), "--out", str(out), "--workers", str(workers)],
-                   cwd=REPO, check=True, capture_output=True)
+    subprocess.run(
+        [*COURSE, "grade-batch", str(cohort), "--out", str(out), "--workers", str(workers)],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - started, (out / "gradebook.csv").read_text()
 
 

@@ -71,12 +71,14 @@ def load() -> str:
     return os.popen("uptime").read().strip().split("load average:")[-1].strip()
 
 
-def run(command: list[str], env: dict | None = None, cwd: Path | None = None,
-        limit: float = PEER_SAFETY_TIMEOUT) -> tuple[float, int, str]:
+def run(
+    command: list[str], env: dict | None = None, cwd: Path | None = None, limit: float = PEER_SAFETY_TIMEOUT
+) -> tuple[float, int, str]:
     """Run a command; past `limit` seconds kill it and every process it started (its kernels)."""
     started = time.perf_counter()
-    with subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True, start_new_session=True) as process:
+    with subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    ) as process:
         try:
             output, _ = process.communicate(timeout=limit)
             code = process.returncode
@@ -90,12 +92,16 @@ def run(command: list[str], env: dict | None = None, cwd: Path | None = None,
 
 # --- ours ------------------------------------------------------------------------------------------
 
+
 def grade_ours(cohort: Path, out: Path, workers: int | None) -> tuple[float, dict[str, float]]:
     shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
-    subprocess.run([*COURSE, "grade-batch", str(cohort), "--out", str(out),
-                    *(["--workers", str(workers)] if workers else [])],
-                   cwd=REPO, check=True, capture_output=True)
+    subprocess.run(
+        [*COURSE, "grade-batch", str(cohort), "--out", str(out), *(["--workers", str(workers)] if workers else [])],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    )
     seconds = time.perf_counter() - started
     data = json.loads((out / "gradebook.json").read_text())
     scores = {}
@@ -106,6 +112,7 @@ def grade_ours(cohort: Path, out: Path, workers: int | None) -> tuple[float, dic
 
 
 # --- virtual environments ----------------------------------------------------------------------------
+
 
 def venv(name: str, *packages: str) -> Path:
     """A venv under the cache with `packages` installed from PyPI; reused once installed."""
@@ -134,9 +141,11 @@ def venv_env(folder: Path, home: Path) -> dict:
 
 
 def version(folder: Path, module: str) -> str:
-    done = subprocess.run([str(folder / "bin" / "python"), "-c",
-                           f"import importlib.metadata as m; print(m.version({module!r}))"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [str(folder / "bin" / "python"), "-c", f"import importlib.metadata as m; print(m.version({module!r}))"],
+        capture_output=True,
+        text=True,
+    )
     return done.stdout.strip() or "?"
 
 
@@ -151,20 +160,32 @@ def code_sources(submission: Path) -> list[str] | None:
 
 # --- nbgrader ----------------------------------------------------------------------------------------
 
+
 def nbgrader_source() -> nbformat.NotebookNode:
     nb = nbformat.read(SOLUTION, as_version=4)
     code = [cell for cell in nb.cells if cell.cell_type == "code"]
     code[0].source = '### BEGIN SOLUTION\nmy_name = "Ada"\n### END SOLUTION'
-    code[1].source = code[1].source.replace("# BEGIN SOLUTION", "### BEGIN SOLUTION").replace(
-        "# END SOLUTION", "### END SOLUTION")
-    for cell, grade_id, solution in ((code[0], "my_name", True), (code[1], "greet", True),
-                                     (code[2], "try_it", False)):
-        cell.metadata["nbgrader"] = {"grade": False, "solution": solution, "locked": not solution,
-                                     "grade_id": grade_id, "schema_version": 3}
+    code[1].source = (
+        code[1].source.replace("# BEGIN SOLUTION", "### BEGIN SOLUTION").replace("# END SOLUTION", "### END SOLUTION")
+    )
+    for cell, grade_id, solution in ((code[0], "my_name", True), (code[1], "greet", True), (code[2], "try_it", False)):
+        cell.metadata["nbgrader"] = {
+            "grade": False,
+            "solution": solution,
+            "locked": not solution,
+            "grade_id": grade_id,
+            "schema_version": 3,
+        }
     for n, test in enumerate(TESTS, 1):
         cell = nbformat.v4.new_code_cell(test)
-        cell.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "points": 1,
-                                     "grade_id": f"test_{n}", "schema_version": 3}
+        cell.metadata["nbgrader"] = {
+            "grade": True,
+            "solution": False,
+            "locked": True,
+            "points": 1,
+            "grade_id": f"test_{n}",
+            "schema_version": 3,
+        }
         nb.cells.append(cell)
     return nb
 
@@ -180,7 +201,8 @@ def nbgrader_bench(submissions: list[Path], work: Path, name: str = "nbgrader") 
         "c.CourseDirectory.course_id = 'bench'\n"
         f"c.CourseDirectory.root = {str(course)!r}\n"
         f"c.ExecutePreprocessor.timeout = {CELL_TIMEOUT}\n"
-        "c.Exchange.root = " + repr(str(work / "nbgrader-exchange")) + "\n")
+        "c.Exchange.root = " + repr(str(work / "nbgrader-exchange")) + "\n"
+    )
     nbformat.write(nbgrader_source(), course / "source" / "ps1" / "greeting.ipynb")
     nbgrader = str(folder / "bin" / "nbgrader")
     seconds, code, output = run([nbgrader, "generate_assignment", "ps1", "--force"], env, course)
@@ -202,21 +224,36 @@ def nbgrader_bench(submissions: list[Path], work: Path, name: str = "nbgrader") 
     seconds, code, output = run([nbgrader, "autograde", "ps1", "--create"], env, course)
     graded = len(list((course / "autograded").glob("*/ps1/greeting.ipynb")))
     scores = {}
-    done = subprocess.run([str(folder / "bin" / "python"), "-c",
-                           "from nbgrader.api import Gradebook\n"
-                           f"gb = Gradebook('sqlite:///{course / 'gradebook.db'}')\n"
-                           "for s in gb.students:\n"
-                           "    try: print(s.id, gb.find_submission('ps1', s.id).score)\n"
-                           "    except Exception: print(s.id, 'none')\n"],
-                          env=env, cwd=course, capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            str(folder / "bin" / "python"),
+            "-c",
+            "from nbgrader.api import Gradebook\n"
+            f"gb = Gradebook('sqlite:///{course / 'gradebook.db'}')\n"
+            "for s in gb.students:\n"
+            "    try: print(s.id, gb.find_submission('ps1', s.id).score)\n"
+            "    except Exception: print(s.id, 'none')\n",
+        ],
+        env=env,
+        cwd=course,
+        capture_output=True,
+        text=True,
+    )
     for line in done.stdout.splitlines():
         learner, score = line.split()
         scores[learner] = score
-    return {"tool": f"nbgrader {version(folder, 'nbgrader')} autograde", "seconds": seconds,
-            "exit": code, "graded": graded, "scores": scores, "tail": output[-1500:]}
+    return {
+        "tool": f"nbgrader {version(folder, 'nbgrader')} autograde",
+        "seconds": seconds,
+        "exit": code,
+        "graded": graded,
+        "scores": scores,
+        "tail": output[-1500:],
+    }
 
 
 # --- otter-grader ------------------------------------------------------------------------------------
+
 
 def otter_zip(path: Path) -> None:
     with zipfile.ZipFile(path, "w") as archive:
@@ -226,16 +263,27 @@ def otter_zip(path: Path) -> None:
             doctest = ">>> " + "\n... ".join(test.splitlines())
             if "\n" in test:
                 doctest += "\n... "
-            spec = {"name": f"q{n}", "points": 1, "suites": [{
-                "cases": [{"code": doctest, "hidden": False, "locked": False}],
-                "scored": True, "setup": "", "teardown": "", "type": "doctest"}]}
+            spec = {
+                "name": f"q{n}",
+                "points": 1,
+                "suites": [
+                    {
+                        "cases": [{"code": doctest, "hidden": False, "locked": False}],
+                        "scored": True,
+                        "setup": "",
+                        "teardown": "",
+                        "type": "doctest",
+                    }
+                ],
+            }
             archive.writestr(f"tests/q{n}.py", "OK_FORMAT = True\n\ntest = " + repr(spec) + "\n")
 
 
 def otter_one(otter: str, autograder: Path, submission: Path, out: Path, env: dict) -> tuple[int, str]:
     out.mkdir(parents=True)
-    _seconds, code, output = run([otter, "run", "-a", str(autograder), "-o", str(out), str(submission)],
-                                 env, out, limit=OTTER_LIMIT)
+    _seconds, code, output = run(
+        [otter, "run", "-a", str(autograder), "-o", str(out), str(submission)], env, out, limit=OTTER_LIMIT
+    )
     return code, output
 
 
@@ -249,8 +297,12 @@ def otter_bench(submissions: list[Path], work: Path, jobs: int) -> dict:
     outs = work / f"otter-out-{jobs}"
     started = time.perf_counter()
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
-        results = list(pool.map(lambda item: otter_one(otter, autograder, item[1], outs / f"learner{item[0]:04d}",
-                                                       env), enumerate(submissions)))
+        results = list(
+            pool.map(
+                lambda item: otter_one(otter, autograder, item[1], outs / f"learner{item[0]:04d}", env),
+                enumerate(submissions),
+            )
+        )
     seconds = time.perf_counter() - started
     scores = {}
     for n in range(len(submissions)):
@@ -261,12 +313,18 @@ def otter_bench(submissions: list[Path], work: Path, jobs: int) -> dict:
         except (OSError, ValueError):
             scores[f"learner{n:04d}"] = "none"
     failures = [output[-600:] for code, output in results if code]
-    return {"tool": f"otter-grader {version(folder, 'otter-grader')} run, {jobs} at a time",
-            "seconds": seconds, "exit": len(failures), "graded": sum(1 for s in scores.values() if s != "none"),
-            "scores": scores, "tail": failures[0] if failures else ""}
+    return {
+        "tool": f"otter-grader {version(folder, 'otter-grader')} run, {jobs} at a time",
+        "seconds": seconds,
+        "exit": len(failures),
+        "graded": sum(1 for s in scores.values() if s != "none"),
+        "scores": scores,
+        "tail": failures[0] if failures else "",
+    }
 
 
 # --- main ----------------------------------------------------------------------------------------------
+
 
 def copy_learners(cohort: Path, target: Path, numbers: list[int]) -> Path:
     target.mkdir()
@@ -309,10 +367,12 @@ def main() -> None:
             files = [cohort / f"learner{n:04d}" / "greeting.ipynb" for n in subset]
             ending_files = [f for n, f in zip(subset, files, strict=True) if kinds[n] != "loops"]
             peers = []
-            for which, bench in (("subset", lambda: nbgrader_bench(files, work)),
-                                 ("subset, no loops", lambda: nbgrader_bench(ending_files, work, "nbgrader-ending")),
-                                 ("subset", lambda: otter_bench(files, work, 1)),
-                                 ("subset", lambda: otter_bench(files, work, 2))):
+            for which, bench in (
+                ("subset", lambda: nbgrader_bench(files, work)),
+                ("subset, no loops", lambda: nbgrader_bench(ending_files, work, "nbgrader-ending")),
+                ("subset", lambda: otter_bench(files, work, 1)),
+                ("subset", lambda: otter_bench(files, work, 2)),
+            ):
                 try:
                     result = bench()
                 except Exception as error:  # report what blocked the tool, keep ours
@@ -320,8 +380,11 @@ def main() -> None:
                     continue
                 count = len(ending_files) if "no loops" in which else len(files)
                 rows.append((result["tool"], which, count, result["seconds"]))
-                print(f"  {result['tool']}, {which}: {result['seconds']:.1f} s, exit {result['exit']}, "
-                      f"{result['graded']}/{count} graded (load now {load()})", flush=True)
+                print(
+                    f"  {result['tool']}, {which}: {result['seconds']:.1f} s, exit {result['exit']}, "
+                    f"{result['graded']}/{count} graded (load now {load()})",
+                    flush=True,
+                )
                 if result["exit"]:
                     print("    " + result["tail"].replace("\n", "\n    "), flush=True)
                 if which == "subset":
@@ -347,9 +410,11 @@ def main() -> None:
     if not (loops := kinds.count("loops")):
         return
     floor = loops * CELL_TIMEOUT / min(workers, cores)
-    print(f"\nthe {loops} looping notebooks alone need {loops} x {CELL_TIMEOUT} s of a core: at best "
-          f"{floor:.0f} s on {cores} cores, {args.submissions / floor:.2f} subm/s however "
-          "fast the rest is graded")
+    print(
+        f"\nthe {loops} looping notebooks alone need {loops} x {CELL_TIMEOUT} s of a core: at best "
+        f"{floor:.0f} s on {cores} cores, {args.submissions / floor:.2f} subm/s however "
+        "fast the rest is graded"
+    )
 
 
 if __name__ == "__main__":

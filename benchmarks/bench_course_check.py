@@ -35,8 +35,10 @@ def main() -> None:
     starters = sorted(REPO.glob("exercises/*/*/*.ipynb"))
     checks = [timed([str(BIN / "course"), "check"]) for _ in range(options.runs)]
     print(f"{len(solutions)} solutions and {len(starters)} starters")
-    print(f"  course check (two per core) median of {options.runs}: {statistics.median(checks):6.1f} s "
-          "(target: under 180 s)")
+    print(
+        f"  course check (two per core) median of {options.runs}: {statistics.median(checks):6.1f} s "
+        "(target: under 180 s)"
+    )
     if not options.skip_sequential:
         sequential = sum(timed([str(BIN / "grade"), str(nb), "--quiet"]) for nb in [*solutions, *starters])
         print(f"  one by one with grade:            {sequential:6.1f} s")

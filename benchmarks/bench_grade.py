@@ -21,9 +21,11 @@ REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK = REPO / "solutions" / "00-start-here" / "greeting" / "greeting.ipynb"
 BIN = Path(sys.executable).parent
 
-FLOOR = ("from jupyter_client.manager import start_new_kernel\n"
-         "km, kc = start_new_kernel(kernel_name='python3')\n"
-         "kc.stop_channels()\nkm.shutdown_kernel(now=True)\n")
+FLOOR = (
+    "from jupyter_client.manager import start_new_kernel\n"
+    "km, kc = start_new_kernel(kernel_name='python3')\n"
+    "kc.stop_channels()\nkm.shutdown_kernel(now=True)\n"
+)
 
 COMMANDS = {
     "floor": [sys.executable, "-c", FLOOR],

@@ -61,8 +61,10 @@ def main() -> None:
         median[forked] = tuple(statistics.median(v[i] for v in values) for i in range(2))
         label = "forked from the zygote" if forked else "launched kernel"
         print(f"  {label:24} wall {median[forked][0]:.3f} s   CPU {median[forked][1]:.3f} s")
-    print(f"  zygote / launched: wall {median[True][0] / median[False][0]:.2f}x, "
-          f"CPU {median[True][1] / median[False][1]:.2f}x")
+    print(
+        f"  zygote / launched: wall {median[True][0] / median[False][0]:.2f}x, "
+        f"CPU {median[True][1] / median[False][1]:.2f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -67,8 +67,14 @@ def kernel_folders() -> tuple[tempfile.TemporaryDirectory[str], Path, Path]:
 def confine_launched() -> tuple[float, float]:
     tmp, workdir, connection = kernel_folders()
     with tmp:
-        done = subprocess.run([sys.executable, "-c", _TIMED, str(connection)], cwd=workdir, check=True,
-                              capture_output=True, text=True, env={**os.environ, "GRADER_SANDBOX": asked()})
+        done = subprocess.run(
+            [sys.executable, "-c", _TIMED, str(connection)],
+            cwd=workdir,
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "GRADER_SANDBOX": asked()},
+        )
     wall, used = json.loads(done.stdout)
     return wall, used
 
@@ -141,9 +147,11 @@ def main() -> None:
 
     kernel_main.preload(everything=True)  # this process plays the zygote for the forked figures
     print(f"median of {args.runs}, seconds: wall / CPU", flush=True)
-    for label, measure in (("confine, launched kernel", confine_launched),
-                           ("confine, forked kernel", confine_forked),
-                           ("checks read first + private copy", checks_first)):
+    for label, measure in (
+        ("confine, launched kernel", confine_launched),
+        ("confine, forked kernel", confine_forked),
+        ("checks read first + private copy", checks_first),
+    ):
         wall, used = medians(measure, args.runs)
         print(f"  {label:<40} {wall:.4f} / {used:.4f}", flush=True)
     if args.skip_gradings:
@@ -158,9 +166,11 @@ def main() -> None:
                     samples[sandboxed].append(grading(forked, sandboxed, zygote.address))
             (on_wall, on_cpu), (off_wall, off_cpu) = (median_pair(samples[True]), median_pair(samples[False]))
             kind = "forked" if forked else "launched"
-            print(f"  grading, {kind:<8} sandboxed {on_wall:.3f} / {on_cpu:.3f}, "
-                  f"unsandboxed {off_wall:.3f} / {off_cpu:.3f}, difference {on_wall - off_wall:+.3f} / "
-                  f"{on_cpu - off_cpu:+.3f}")
+            print(
+                f"  grading, {kind:<8} sandboxed {on_wall:.3f} / {on_cpu:.3f}, "
+                f"unsandboxed {off_wall:.3f} / {off_cpu:.3f}, difference {on_wall - off_wall:+.3f} / "
+                f"{on_cpu - off_cpu:+.3f}"
+            )
 
 
 if __name__ == "__main__":

@@ -21,8 +21,18 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-COURSE_PARTS = ["mkdocs.yml", "overrides", "docs", "exercises", "solutions", "README.md",
-                "LICENSE", "pyproject.toml", "grader", "courselib"]
+COURSE_PARTS = [
+    "mkdocs.yml",
+    "overrides",
+    "docs",
+    "exercises",
+    "solutions",
+    "README.md",
+    "LICENSE",
+    "pyproject.toml",
+    "grader",
+    "courselib",
+]
 
 
 def copy_course(target: Path) -> None:
@@ -51,9 +61,12 @@ def timed_build(root: Path, strict: bool = True) -> tuple[float, float]:
     cpu = _children_cpu()
     start = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", *(["--strict"] if strict else []), "-q",
-         "-d", str(root / "site")],
-        cwd=root, env=env, capture_output=True, text=True, check=False,
+        [sys.executable, "-m", "mkdocs", "build", *(["--strict"] if strict else []), "-q", "-d", str(root / "site")],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
@@ -64,8 +77,10 @@ def timed_build(root: Path, strict: bool = True) -> tuple[float, float]:
 def _report(name: str, runs: list[tuple[float, float]]) -> str:
     walls = [wall for wall, _ in runs]
     cpu = statistics.median(c for _, c in runs)
-    return (f"{name}: median {statistics.median(walls):6.1f} s wall ({cpu:.1f} s CPU) "
-            f"of {len(runs)} run(s): {', '.join(f'{t:.1f}' for t in walls)}")
+    return (
+        f"{name}: median {statistics.median(walls):6.1f} s wall ({cpu:.1f} s CPU) "
+        f"of {len(runs)} run(s): {', '.join(f'{t:.1f}' for t in walls)}"
+    )
 
 
 def main() -> None:
@@ -73,8 +88,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cold-runs", type=int, default=1)
     parser.add_argument("--warm-runs", type=int, default=3)
-    parser.add_argument("--lenient", action="store_true",
-                        help="build without --strict (time a course whose pages have warnings)")
+    parser.add_argument(
+        "--lenient", action="store_true", help="build without --strict (time a course whose pages have warnings)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
         root = Path(tmp)
@@ -86,8 +102,10 @@ def main() -> None:
             shutil.rmtree(root / ".cache", ignore_errors=True)
             cold.append(timed_build(root, not args.lenient))
         warm = [timed_build(root, not args.lenient) for _ in range(args.warm_runs)]
-    print(f"course: {lessons} lesson notebooks, {exercises} exercises; {os.cpu_count()} CPUs, "
-          f"load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"course: {lessons} lesson notebooks, {exercises} exercises; {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     print(_report("cold build (empty caches)", cold))
     print(_report("warm rebuild (no change) ", warm))
 

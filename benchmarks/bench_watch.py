@@ -79,8 +79,14 @@ def watch_times(runs: int) -> list[float]:
     with tempfile.TemporaryDirectory() as tmp:
         notebook = _course_copy(Path(tmp))
         env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
-        watch = subprocess.Popen([*GRADE, "watch", str(notebook)], cwd=tmp, env=env, text=True,
-                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        watch = subprocess.Popen(
+            [*GRADE, "watch", str(notebook)],
+            cwd=tmp,
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
 
         def read() -> None:
             assert watch.stdout is not None
@@ -136,8 +142,10 @@ def main() -> None:
     cold = statistics.median(cold_times(args.cold_runs))
     print(f"example exercise: greeting (its solution), median of {args.runs} ({args.cold_runs} for cold)")
     print(f"  own execution (cells in a running kernel): {own:6.3f} s")
-    print(f"  grade watch, save to report:               {watch:6.3f} s   "
-          f"{watch / own:4.1f}x own, {watch - own:+.3f} s above it (target < +0.35 s)")
+    print(
+        f"  grade watch, save to report:               {watch:6.3f} s   "
+        f"{watch / own:4.1f}x own, {watch - own:+.3f} s above it (target < +0.35 s)"
+    )
     print(f"  grade, cold (whole command):               {cold:6.3f} s   {cold / own:4.1f}x own")
 
 

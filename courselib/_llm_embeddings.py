@@ -35,7 +35,7 @@ def _documents() -> list[str]:
     documents = []
     for sentences in TOPICS.values():
         documents += sentences
-        documents += [" ".join(sentences[i:i + 3]) for i in range(len(sentences) - 2)]
+        documents += [" ".join(sentences[i : i + 3]) for i in range(len(sentences) - 2)]
     return documents
 
 

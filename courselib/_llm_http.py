@@ -37,8 +37,11 @@ if TYPE_CHECKING:
 # -- scripted replies -------------------------------------------------------------------------------
 _ERRORS: dict[int, tuple[type[LocalLLMError], str, str]] = {
     400: (BadRequestError, "invalid_request", "The request was refused (a scripted 400)."),
-    401: (AuthenticationError, "invalid_api_key", "Incorrect API key provided. Check the key you "
-                                                  "gave the client (COURSE_LLM_API_KEY)."),
+    401: (
+        AuthenticationError,
+        "invalid_api_key",
+        "Incorrect API key provided. Check the key you gave the client (COURSE_LLM_API_KEY).",
+    ),
     404: (ModelNotFoundError, "model_not_found", "The model does not exist or you do not have access to it."),
     429: (RateLimitError, "rate_limit_exceeded", "Rate limit reached for requests. Please try again in {wait}s."),
     500: (LocalLLMError, "server_error", "The server had an error while processing your request. Sorry about that!"),
@@ -55,17 +58,24 @@ def _scripted(entry: Any) -> tuple[str | None, list[dict[str, Any]] | None] | Lo
         kind, code, message = _ERRORS[status]
         code = entry.get("code", code)
         if code == "context_length_exceeded":
-            message = (f"This model's maximum context length is {CONTEXT_WINDOW} tokens. Please reduce the "
-                       "length of the messages or completion.")
+            message = (
+                f"This model's maximum context length is {CONTEXT_WINDOW} tokens. Please reduce the "
+                "length of the messages or completion."
+            )
         wait = entry.get("retry_after")
         error = kind(entry.get("message", message.format(wait=wait if wait is not None else 1)), code=code)
         error.status = status
         if wait is not None:
             error.headers = {"Retry-After": str(wait)}
         return error
-    calls = [{"id": f"call_scripted_{i}", "type": "function",
-              "function": {"name": call["name"], "arguments": json.dumps(call.get("arguments", {}))}}
-             for i, call in enumerate(entry.get("tool_calls") or [])]
+    calls = [
+        {
+            "id": f"call_scripted_{i}",
+            "type": "function",
+            "function": {"name": call["name"], "arguments": json.dumps(call.get("arguments", {}))},
+        }
+        for i, call in enumerate(entry.get("tool_calls") or [])
+    ]
     return entry.get("content"), calls or None
 
 
@@ -81,10 +91,13 @@ def _check_replies(replies: Iterable[Any]) -> list[Any]:
             if entry["error"] not in _ERRORS:
                 raise ValueError(f"replies[{i}]: error must be one of {sorted(_ERRORS)}, not {entry['error']!r}")
         elif not ({"content", "tool_calls"} & set(entry)) or not all(
-                isinstance(c, dict) and isinstance(c.get("name"), str) and isinstance(c.get("arguments", {}), dict)
-                for c in entry.get("tool_calls") or []):
-            raise ValueError(f"replies[{i}] must look like {{'content': ..., 'tool_calls': [{{'name': ..., "
-                             f"'arguments': {{...}}}}]}}, got {_short(entry)}")
+            isinstance(c, dict) and isinstance(c.get("name"), str) and isinstance(c.get("arguments", {}), dict)
+            for c in entry.get("tool_calls") or []
+        ):
+            raise ValueError(
+                f"replies[{i}] must look like {{'content': ..., 'tool_calls': [{{'name': ..., "
+                f"'arguments': {{...}}}}]}}, got {_short(entry)}"
+            )
     return checked
 
 
@@ -120,8 +133,15 @@ class LocalLLMServer(BackgroundHTTPServer):
     _not_running = "the local model is not running: call start() or use `with LocalLLMServer() as server:`"
     _thread_name = "local-llm"
 
-    def __init__(self, replies: Iterable[Any] | None = None, fault: str | Iterable[str] | None = None,
-                 api_key: str | None = None, *, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        replies: Iterable[Any] | None = None,
+        fault: str | Iterable[str] | None = None,
+        api_key: str | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
         super().__init__(host, port)
         self.replies = _check_replies(replies or [])
         self.faults = _faults(fault, "fault")
@@ -148,8 +168,12 @@ class LocalLLMServer(BackgroundHTTPServer):
     def environment(self) -> dict[str, str]:
         """The COURSE_LLM_* variables that point `courselib.llm` (in this process or a learner's
         kernel) at this server, with the stand-in's model names, whatever the learner had set."""
-        return {"COURSE_LLM_BASE_URL": self.base_url, "COURSE_LLM_API_KEY": self.api_key,
-                "COURSE_LLM_MODEL": MODEL_NAME, "COURSE_LLM_EMBEDDING_MODEL": EMBEDDING_MODEL}
+        return {
+            "COURSE_LLM_BASE_URL": self.base_url,
+            "COURSE_LLM_API_KEY": self.api_key,
+            "COURSE_LLM_MODEL": MODEL_NAME,
+            "COURSE_LLM_EMBEDDING_MODEL": EMBEDDING_MODEL,
+        }
 
     def __repr__(self) -> str:
         state = self.base_url if self._server is not None else "stopped"
@@ -165,8 +189,9 @@ class LocalLLMServer(BackgroundHTTPServer):
     def _route(self, method: str, path: str, auth: str | None, body: bytes) -> Any:
         endpoints = ("/v1/chat/completions", "/v1/embeddings", "/v1/models")
         if path not in endpoints and not path.startswith("/v1/models/"):
-            raise ModelNotFoundError(f"Unknown path {path!r}: try POST /v1/chat/completions or /v1/embeddings",
-                                     code="unknown_url")
+            raise ModelNotFoundError(
+                f"Unknown path {path!r}: try POST /v1/chat/completions or /v1/embeddings", code="unknown_url"
+            )
         self._check_key(auth)
         if path.startswith("/v1/models"):
             return _models(path)
@@ -178,8 +203,9 @@ class LocalLLMServer(BackgroundHTTPServer):
         if path == "/v1/embeddings":
             return _embeddings(request)
         if "messages" not in request:
-            raise BadRequestError("Missing required parameter: 'messages'.", code="missing_required_parameter",
-                                  param="messages")
+            raise BadRequestError(
+                "Missing required parameter: 'messages'.", code="missing_required_parameter", param="messages"
+            )
         request = dict(request)
         messages = request.pop("messages")
         stream = request.get("stream")
@@ -198,18 +224,22 @@ class LocalLLMServer(BackgroundHTTPServer):
     def _check_key(self, auth: str | None) -> None:
         key = auth[7:].strip() if auth and auth.startswith("Bearer ") else ""
         if not key:
-            raise AuthenticationError("You didn't provide an API key. Send it in the Authorization header: "
-                                      "'Authorization: Bearer YOUR_KEY'.", code="missing_api_key")
+            raise AuthenticationError(
+                "You didn't provide an API key. Send it in the Authorization header: 'Authorization: Bearer YOUR_KEY'.",
+                code="missing_api_key",
+            )
         if not self._any_key and key != self.api_key:
-            raise AuthenticationError(f"Incorrect API key provided: {key[:3]}...{key[-2:]}. Check the key "
-                                      "you gave the client (COURSE_LLM_API_KEY).", code="invalid_api_key")
+            raise AuthenticationError(
+                f"Incorrect API key provided: {key[:3]}...{key[-2:]}. Check the key "
+                "you gave the client (COURSE_LLM_API_KEY).",
+                code="invalid_api_key",
+            )
 
     def _read(self, body: bytes) -> dict[str, Any]:
         try:
             request = json.loads(body.decode("utf-8") or "null")
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise BadRequestError(f"The body of the request is not valid JSON: {error}",
-                                  code="invalid_json") from None
+            raise BadRequestError(f"The body of the request is not valid JSON: {error}", code="invalid_json") from None
         if not isinstance(request, dict):
             raise BadRequestError("The body of the request must be a JSON object.", code="invalid_json")
         with self._lock:
@@ -221,45 +251,71 @@ def _embeddings(request: dict[str, Any]) -> dict[str, Any]:
     """Answer POST /v1/embeddings: one LSA vector per input text, as floats or base64 (the SDK's default)."""
     model = request.get("model")
     if model != EMBEDDING_MODEL:
-        raise ModelNotFoundError(f"The model `{model}` does not exist or cannot make embeddings. The course's "
-                                 f"local embedding model is called {EMBEDDING_MODEL!r}.",
-                                 code="model_not_found", param="model")
+        raise ModelNotFoundError(
+            f"The model `{model}` does not exist or cannot make embeddings. The course's "
+            f"local embedding model is called {EMBEDDING_MODEL!r}.",
+            code="model_not_found",
+            param="model",
+        )
     texts = request.get("input")
     texts = [texts] if isinstance(texts, str) else texts
     if not isinstance(texts, list) or not texts or not all(isinstance(t, str) and t.strip() for t in texts):
-        raise BadRequestError("'input' must be a non-empty string or a non-empty list of non-empty strings.",
-                              code="invalid_value", param="input")
+        raise BadRequestError(
+            "'input' must be a non-empty string or a non-empty list of non-empty strings.",
+            code="invalid_value",
+            param="input",
+        )
     unknown = sorted(set(request) - {"model", "input", "encoding_format", "dimensions", "user"})
     if unknown:
-        raise BadRequestError(f"Unrecognized request argument supplied: {', '.join(unknown)}",
-                              code="unknown_parameter", param=unknown[0])
+        raise BadRequestError(
+            f"Unrecognized request argument supplied: {', '.join(unknown)}", code="unknown_parameter", param=unknown[0]
+        )
     tokens = [count_tokens(text) for text in texts]
     if max(tokens) > CONTEXT_WINDOW:
         raise ContextLengthExceededError(
             f"This model's maximum context length is {CONTEXT_WINDOW} tokens, however you requested "
             f"{max(tokens)} tokens in one input. Split the text into smaller chunks.",
-            code="context_length_exceeded", param="input")
+            code="context_length_exceeded",
+            param="input",
+        )
     encoding = request.get("encoding_format") or "float"
     if encoding not in ("float", "base64"):
-        raise BadRequestError("Invalid 'encoding_format': use 'float' or 'base64'.", code="invalid_value",
-                              param="encoding_format")
+        raise BadRequestError(
+            "Invalid 'encoding_format': use 'float' or 'base64'.", code="invalid_value", param="encoding_format"
+        )
     from courselib import _llm_embeddings  # numpy and scikit-learn load on the first embeddings request
 
     dimensions, most = request.get("dimensions"), _llm_embeddings.DIMENSIONS
     if dimensions is not None and (not isinstance(dimensions, int) or not 1 <= dimensions <= most):
-        raise BadRequestError(f"Invalid 'dimensions': {dimensions!r}; it must be a whole number from 1 to "
-                              f"{_llm_embeddings.DIMENSIONS}.", code="invalid_value", param="dimensions")
+        raise BadRequestError(
+            f"Invalid 'dimensions': {dimensions!r}; it must be a whole number from 1 to {_llm_embeddings.DIMENSIONS}.",
+            code="invalid_value",
+            param="dimensions",
+        )
     vectors = _llm_embeddings.embed(texts, dimensions)
-    data = [{"object": "embedding", "index": i,
-             "embedding": base64.b64encode(vector.astype("<f4").tobytes()).decode("ascii")
-             if encoding == "base64" else vector.tolist()} for i, vector in enumerate(vectors)]
-    return {"object": "list", "data": data, "model": EMBEDDING_MODEL,
-            "usage": {"prompt_tokens": sum(tokens), "total_tokens": sum(tokens)}}
+    data = [
+        {
+            "object": "embedding",
+            "index": i,
+            "embedding": base64.b64encode(vector.astype("<f4").tobytes()).decode("ascii")
+            if encoding == "base64"
+            else vector.tolist(),
+        }
+        for i, vector in enumerate(vectors)
+    ]
+    return {
+        "object": "list",
+        "data": data,
+        "model": EMBEDDING_MODEL,
+        "usage": {"prompt_tokens": sum(tokens), "total_tokens": sum(tokens)},
+    }
 
 
 def _models(path: str) -> dict[str, Any]:
-    models = [{"id": name, "object": "model", "created": 0, "owned_by": "the course"}
-              for name in (MODEL_NAME, EMBEDDING_MODEL)]
+    models = [
+        {"id": name, "object": "model", "created": 0, "owned_by": "the course"}
+        for name in (MODEL_NAME, EMBEDDING_MODEL)
+    ]
     if path == "/v1/models":
         return {"object": "list", "data": models}
     wanted = path.removeprefix("/v1/models/")
@@ -276,17 +332,32 @@ def _chunks(completion: dict[str, Any], include_usage: bool) -> Iterator[dict[st
     message = choice["message"]
 
     def chunk(delta: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:
-        return {"id": completion["id"], "object": "chat.completion.chunk", "created": 0,
-                "model": completion["model"], "system_fingerprint": _FINGERPRINT,
-                "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason, "logprobs": None}],
-                **({"usage": None} if include_usage else {})}
+        return {
+            "id": completion["id"],
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": completion["model"],
+            "system_fingerprint": _FINGERPRINT,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason, "logprobs": None}],
+            **({"usage": None} if include_usage else {}),
+        }
 
     yield chunk({"role": "assistant", "content": ""})
     for piece in re.findall(r"\s*\S+", message.get("content") or ""):
         yield chunk({"content": piece})
     for i, call in enumerate(message.get("tool_calls") or []):
-        yield chunk({"tool_calls": [{"index": i, "id": call["id"], "type": "function",
-                                     "function": {"name": call["function"]["name"], "arguments": ""}}]})
+        yield chunk(
+            {
+                "tool_calls": [
+                    {
+                        "index": i,
+                        "id": call["id"],
+                        "type": "function",
+                        "function": {"name": call["function"]["name"], "arguments": ""},
+                    }
+                ]
+            }
+        )
         for piece in re.findall(r".{1,16}", call["function"]["arguments"], re.DOTALL):
             yield chunk({"tool_calls": [{"index": i, "function": {"arguments": piece}}]})
     yield chunk({}, choice["finish_reason"])
@@ -305,8 +376,11 @@ def _make_handler(server: LocalLLMServer) -> type[BaseHTTPRequestHandler]:
             status, answer, headers = server._answer(method, path, self.headers.get("Authorization"), body)
             usage = answer.get("usage") or {} if isinstance(answer, dict) else {}
             with server._lock:
-                server.log.append(LoggedCall(time.monotonic(), path, status, usage.get("prompt_tokens", 0),
-                                             usage.get("completion_tokens", 0)))
+                server.log.append(
+                    LoggedCall(
+                        time.monotonic(), path, status, usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0)
+                    )
+                )
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)

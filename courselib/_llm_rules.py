@@ -50,49 +50,158 @@ class _Reading:
 
 # -- words and labels -----------------------------------------------------------------------------
 _STOP_WORDS = {
-    "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with",
-    "from", "as", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did",
-    "done", "have", "has", "had", "i", "me", "my", "we", "our", "you", "your", "he", "she", "it",
-    "its", "they", "them", "their", "this", "that", "these", "those", "there", "here", "what",
-    "which", "who", "whom", "whose", "when", "where", "why", "how", "can", "could", "should",
-    "would", "will", "shall", "may", "might", "must", "not", "no", "yes", "so", "than", "then",
-    "too", "very", "just", "about", "into", "over", "under", "again", "any", "all", "some", "each",
-    "more", "most", "other", "such", "only", "own", "same", "please", "hi", "hello", "thanks",
-    "thank", "get", "got", "one", "also", "out", "up", "down", "off"
+    "a",
+    "an",
+    "the",
+    "and",
+    "or",
+    "but",
+    "if",
+    "of",
+    "to",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "with",
+    "from",
+    "as",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "am",
+    "do",
+    "does",
+    "did",
+    "done",
+    "have",
+    "has",
+    "had",
+    "i",
+    "me",
+    "my",
+    "we",
+    "our",
+    "you",
+    "your",
+    "he",
+    "she",
+    "it",
+    "its",
+    "they",
+    "them",
+    "their",
+    "this",
+    "that",
+    "these",
+    "those",
+    "there",
+    "here",
+    "what",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "when",
+    "where",
+    "why",
+    "how",
+    "can",
+    "could",
+    "should",
+    "would",
+    "will",
+    "shall",
+    "may",
+    "might",
+    "must",
+    "not",
+    "no",
+    "yes",
+    "so",
+    "than",
+    "then",
+    "too",
+    "very",
+    "just",
+    "about",
+    "into",
+    "over",
+    "under",
+    "again",
+    "any",
+    "all",
+    "some",
+    "each",
+    "more",
+    "most",
+    "other",
+    "such",
+    "only",
+    "own",
+    "same",
+    "please",
+    "hi",
+    "hello",
+    "thanks",
+    "thank",
+    "get",
+    "got",
+    "one",
+    "also",
+    "out",
+    "up",
+    "down",
+    "off",
 }
 
 _LABEL_WORDS = {
     "billing": "bill billing charge charged charges invoice payment pay paid card refund price cost "
-               "money twice receipt subscription fee",
+    "money twice receipt subscription fee",
     "delivery": "delivery deliver delivered parcel package shipping shipped ship arrive arrived late "
-                "courier tracking track address lost",
+    "courier tracking track address lost",
     "account": "account login log password sign email username locked profile reset access",
-    "technical": "app error crash crashes bug broken website page load loading screen update slow "
-                 "working",
+    "technical": "app error crash crashes bug broken website page load loading screen update slow working",
     "returns": "return returns returned exchange send back wrong size damaged faulty",
     "positive": "love great excellent good happy amazing perfect wonderful best fantastic",
     "negative": "bad awful terrible hate poor disappointed worst broke broken useless angry",
 }
 _URGENT_WORDS = {
-    "urgent", "urgently", "asap", "immediately", "today", "emergency", "locked", "fraud",
-    "stolen", "blocked", "critical"
+    "urgent",
+    "urgently",
+    "asap",
+    "immediately",
+    "today",
+    "emergency",
+    "locked",
+    "fraud",
+    "stolen",
+    "blocked",
+    "critical",
 }
 
 _RECORDED = [  # (words that must all appear, reply): a "general knowledge" that knows no business
-    ({"who", "you"}, f"I am {MODEL_NAME}, a small rule-based stand-in for a language model, running "
-                     "on your own computer."),
+    (
+        {"who", "you"},
+        f"I am {MODEL_NAME}, a small rule-based stand-in for a language model, running on your own computer.",
+    ),
     ({"return"}, "You can usually return an item within 30 days of delivery for a full refund."),
     ({"refund"}, "Refunds usually reach your account within 5 to 10 working days."),
     ({"delivery"}, "Standard delivery usually takes 3 to 5 working days."),
-    ({"password"}, "To reset your password, choose \"Forgot password\" on the sign-in page and "
-                   "follow the link in the email."),
+    (
+        {"password"},
+        'To reset your password, choose "Forgot password" on the sign-in page and follow the link in the email.',
+    ),
     ({"capital", "france"}, "The capital of France is Paris."),
     ({"hello"}, "Hello! How can I help you today?"),
     ({"hi"}, "Hello! How can I help you today?"),
 ]
-_FALLBACK = ("I'm not sure I understand. Could you give me more detail, or some context to answer "
-             "from?")
-
+_FALLBACK = "I'm not sure I understand. Could you give me more detail, or some context to answer from?"
 
 
 def _words(text: str) -> list[str]:
@@ -118,8 +227,11 @@ def _content_words(text: str) -> set[str]:
     return {w for w in _words(kept) if len(w) > 1}
 
 
-_LABEL_LINE = re.compile(r"^.*\b(?:categories|category|labels|label|one of|choose from|options)\b[ \t]*"
-                         r"(?:is|are)?[ \t]*:?[ \t]*(.*)$", re.IGNORECASE | re.MULTILINE)
+_LABEL_LINE = re.compile(
+    r"^.*\b(?:categories|category|labels|label|one of|choose from|options)\b[ \t]*"
+    r"(?:is|are)?[ \t]*:?[ \t]*(.*)$",
+    re.IGNORECASE | re.MULTILINE,
+)
 _BULLET = re.compile(r"^[ \t]*[-*][ \t]*`?([A-Za-z_][\w-]*)`?[ \t]*(?::|-|=)?[ \t]*(.*)$")
 
 
@@ -133,7 +245,7 @@ def _labels_in(prompt: str) -> list[str]:
             return found
         if not match.group(1).strip():
             bullets = []
-            for line in prompt[match.end():].lstrip("\n").splitlines():
+            for line in prompt[match.end() :].lstrip("\n").splitlines():
                 bullet = _BULLET.match(line)
                 if not bullet:
                     break
@@ -161,13 +273,11 @@ def _data_part(user: str, labels: list[str]) -> str:
         if found:
             last = found[-1]
             return last[-1] if isinstance(last, tuple) else last
-    lines = [line for line in user.splitlines()
-             if not (labels and _LABEL_LINE.match(line)) and "{" not in line]
+    lines = [line for line in user.splitlines() if not (labels and _LABEL_LINE.match(line)) and "{" not in line]
     return "\n".join(lines)
 
 
-def _classify(text: str, labels: list[str], described: dict[str, set[str]] | None = None
-              ) -> tuple[str, float]:
+def _classify(text: str, labels: list[str], described: dict[str, set[str]] | None = None) -> tuple[str, float]:
     """The label whose keywords (built in, and from its description in the prompt) best match
     `text`, and a confidence between 0 and 1."""
     words = _content_words(text)
@@ -178,8 +288,7 @@ def _classify(text: str, labels: list[str], described: dict[str, set[str]] | Non
         scores.append(len(words & stems))
     best = max(scores)
     if best == 0:
-        fallback = next((label for label in labels if label.lower() in ("other", "general", "unknown")),
-                        labels[0])
+        fallback = next((label for label in labels if label.lower() in ("other", "general", "unknown")), labels[0])
         return fallback, 0.3
     label = labels[scores.index(best)]
     return label, round(min(0.99, 0.5 + 0.15 * best), 2)
@@ -206,9 +315,15 @@ def reply(ask: Ask) -> tuple[str | None, list[dict[str, Any]] | None]:
     system = "\n".join(m["content"] for m in messages if m["role"] == "system")
     prompt = f"{system}\n{user}"
     labels = _labels_in(prompt) or (_schema_labels(ask.schema) if ask.schema else [])
-    reading = _Reading(user=user, system=system, data=_data_part(user, labels), labels=labels,
-                       described=_label_descriptions(prompt, labels), verdict=_judge(user) or _judge(prompt),
-                       faults=ask.faults)
+    reading = _Reading(
+        user=user,
+        system=system,
+        data=_data_part(user, labels),
+        labels=labels,
+        described=_label_descriptions(prompt, labels),
+        verdict=_judge(user) or _judge(prompt),
+        faults=ask.faults,
+    )
     if ask.json_mode or ask.schema is not None or re.search(r"\bjson\b", prompt, re.IGNORECASE):
         if ask.schema is not None:
             obj = _fill_schema(ask.schema, reading, ask.schema.get("$defs") or ask.schema.get("definitions") or {})
@@ -259,14 +374,21 @@ def _vary(text: str, kind: str, ask: Ask) -> str:
     if kind == "verdict":
         return ask.rng.choice([text, f"Answer {text}", f"{text}.", f"Answer {text} is better."])
     if text.startswith("I don't know"):
-        return ask.rng.choice([text, "I'm afraid I don't know: the context does not say.",
-                               "I don't know; nothing in the context answers that."])
+        return ask.rng.choice(
+            [
+                text,
+                "I'm afraid I don't know: the context does not say.",
+                "I don't know; nothing in the context answers that.",
+            ]
+        )
     return f"{ask.rng.choice(_OPENERS)}{text}{ask.rng.choice(_CLOSERS)}"
 
 
 # -- the judge, with its position and length bias --------------------------------------------------
-_ANSWER_MARK = re.compile(r"(?im)^[ \t>#*\[(]*(?:answer|response)[ \t]+([AB12])\b[\])*]*[ \t]*"
-                          r"[:.)\-\u2013\u2014]?[ \t]*")
+_ANSWER_MARK = re.compile(
+    r"(?im)^[ \t>#*\[(]*(?:answer|response)[ \t]+([AB12])\b[\])*]*[ \t]*"
+    r"[:.)\-\u2013\u2014]?[ \t]*"
+)
 _LONGER_BY = 1.2  # an answer this many times longer (in words) than the other counts as longer
 
 
@@ -281,8 +403,8 @@ def _judge(prompt: str) -> str | None:
     letters = [m.group(1).upper() for m in marks]  # answered as the prompt names them: A/B or 1/2
     if sorted(letters) not in (["A", "B"], ["1", "2"]):
         return None
-    first = prompt[marks[0].end():marks[1].start()]
-    second = re.split(r"\n[ \t]*\n", prompt[marks[1].end():].strip(), maxsplit=1)[0]
+    first = prompt[marks[0].end() : marks[1].start()]
+    second = re.split(r"\n[ \t]*\n", prompt[marks[1].end() :].strip(), maxsplit=1)[0]
     lengths = [len(first.split()), len(second.split())]
     if max(lengths) > _LONGER_BY * min(lengths):
         return letters[lengths.index(max(lengths))]
@@ -295,8 +417,10 @@ _CLAIMS = [
     "All deliveries are free and arrive the next morning, anywhere in the world.",
     "Refunds are paid in cash at any of our 200 shops.",
 ]
-_INJECTION = re.compile(r"(?i)\b(?:ignore|disregard|forget)\b[^.\n]{0,40}?\b(?:instructions?|rules|prompts?|"
-                        r"directions|everything above)\b[\s,.;:!-]*(?P<demand>[^\n]*)")
+_INJECTION = re.compile(
+    r"(?i)\b(?:ignore|disregard|forget)\b[^.\n]{0,40}?\b(?:instructions?|rules|prompts?|"
+    r"directions|everything above)\b[\s,.;:!-]*(?P<demand>[^\n]*)"
+)
 _DEMAND_VERB = re.compile(r"(?i)^(?:and|then|instead|now|,|\s)*")
 
 
@@ -329,8 +453,9 @@ def _obey(demand: str, tools: list[dict[str, Any]]) -> tuple[str | None, list[di
     quoted = re.search(r"[\"'\u201c\u2018](.+?)[\"'\u201d\u2019](?:\s|[.!]|$)", demand)
     if quoted:
         return quoted.group(1), None
-    said = re.sub(r"(?i)^(?:say|reply|respond|answer|output|print|write|return)\s*(?:with|only|that)?\s*:?\s*",
-                  "", demand).strip()
+    said = re.sub(
+        r"(?i)^(?:say|reply|respond|answer|output|print|write|return)\s*(?:with|only|that)?\s*:?\s*", "", demand
+    ).strip()
     return (said[:1].upper() + said[1:] if said else "Understood: I will ignore my previous instructions."), None
 
 
@@ -365,7 +490,7 @@ def _answer_from(passages: list[str], question: str, add_claim: bool = False) ->
         source_match = re.match(r"\[([^\]]+)\]\s*", passage)
         source = source_match.group(1) if source_match else ""
         first_source = first_source or source
-        body = passage[source_match.end():] if source_match else passage
+        body = passage[source_match.end() :] if source_match else passage
         for sentence in re.split(r"(?<=[.!?])\s+", body):
             shared = len(asked & _content_words(sentence))
             if shared > best[0]:
@@ -406,8 +531,9 @@ def _this_turn(messages: list[dict[str, Any]]) -> tuple[set[str], dict[str, Any]
     return called, known
 
 
-def _call_a_tool(user: str, tools: list[dict[str, Any]], forced: Any, messages: list[dict[str, Any]]
-                 ) -> tuple[str | None, list[dict[str, Any]] | None] | None:
+def _call_a_tool(
+    user: str, tools: list[dict[str, Any]], forced: Any, messages: list[dict[str, Any]]
+) -> tuple[str | None, list[dict[str, Any]] | None] | None:
     """Ask to call the tool that best matches the request, or None to answer in words instead.
 
     Several steps: after a tool's result, it calls the next matching tool not yet called in this
@@ -431,8 +557,7 @@ def _call_a_tool(user: str, tools: list[dict[str, Any]], forced: Any, messages: 
             return None
         function = next(f for score, _, f in scored if score == best)
     else:  # a later step: the next tool the request mentions that has not been called yet
-        candidates = [(where, f) for score, where, f in scored
-                      if score >= max(1, best / 2) and f["name"] not in called]
+        candidates = [(where, f) for score, where, f in scored if score >= max(1, best / 2) and f["name"] not in called]
         if not candidates:
             return None
         function = min(candidates, key=lambda pair: pair[0])[1]
@@ -450,13 +575,13 @@ def _arguments(user: str, schema: dict[str, Any], known: dict[str, Any]) -> tupl
     for name, spec in (schema.get("properties") or {}).items():
         kind = spec.get("type")
         wanted = name.lower()
-        value: Any = next((v for k, v in known.items()
-                           if k == wanted or k.endswith("_" + wanted) or wanted.endswith("_" + k)), None)
+        value: Any = next(
+            (v for k, v in known.items() if k == wanted or k.endswith("_" + wanted) or wanted.endswith("_" + k)), None
+        )
         if value is not None:
             pass
         elif spec.get("enum"):
-            value = next((v for v in spec["enum"] if re.search(rf"\b{re.escape(str(v))}\b", user,
-                                                                re.IGNORECASE)), None)
+            value = next((v for v in spec["enum"] if re.search(rf"\b{re.escape(str(v))}\b", user, re.IGNORECASE)), None)
         elif kind in ("integer", "number") and numbers:
             value = int(float(numbers.pop(0))) if kind == "integer" else float(numbers.pop(0))
         elif kind == "string" and name.endswith(("id", "number", "code")):
@@ -513,7 +638,7 @@ def _json_example_in(prompt: str) -> Any:
             depth += {"{": 1, "}": -1}.get(prompt[end], 0)
             if depth == 0:
                 try:
-                    return json.loads(prompt[start:end + 1])
+                    return json.loads(prompt[start : end + 1])
                 except json.JSONDecodeError:
                     break
     return None

@@ -44,8 +44,9 @@ class BackgroundHTTPServer:
             return self
         self._server = ThreadingHTTPServer((self._host, self._port), self._handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name=self._thread_name,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name=self._thread_name, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         self._started()
         return self

@@ -72,13 +72,15 @@ def make_reviews(count: int = 23, seed: int = 4) -> list[dict[str, Any]]:
     for number in range(1, count + 1):
         rating = rng.choice([5, 5, 4, 4, 4, 3, 2, 1])
         text = f"{rng.choice(_OPENINGS[rating])} {rng.choice(_DETAILS)}"
-        reviews.append({
-            "id": number,
-            "product": rng.choice(_PRODUCTS),
-            "rating": rating,
-            "text": text,
-            "date": f"2024-05-{number:02d}",
-        })
+        reviews.append(
+            {
+                "id": number,
+                "product": rng.choice(_PRODUCTS),
+                "rating": rating,
+                "text": text,
+                "date": f"2024-05-{number:02d}",
+            }
+        )
     return reviews
 
 
@@ -172,12 +174,16 @@ class CourseAPI(BackgroundHTTPServer):
         return [entry for entry in self.log if entry.early]
 
     # -- answering a request (called from the handler's thread) -----------------------------
-    def _answer(
-        self, path: str, query: dict[str, str], key: str | None
-    ) -> tuple[int, dict[str, str], Any]:
+    def _answer(self, path: str, query: dict[str, str], key: str | None) -> tuple[int, dict[str, str], Any]:
         if self.max_requests is not None and len(self.log) >= self.max_requests:
-            return 503, {}, {"error": f"the course API stopped answering after {self.max_requests} "
-                                      "requests: is your client retrying without end?"}
+            return (
+                503,
+                {},
+                {
+                    "error": f"the course API stopped answering after {self.max_requests} "
+                    "requests: is your client retrying without end?"
+                },
+            )
         if path in ("", "/"):
             return 200, {}, self._describe()
         if not path.startswith("/reviews"):
@@ -198,13 +204,19 @@ class CourseAPI(BackgroundHTTPServer):
         with self._lock:
             if now < self._limited_until:
                 wait = max(1, math.ceil(self._limited_until - now))
-                return 429, {"Retry-After": str(wait), "X-Early-Retry": "1"}, {
-                    "error": f"too many requests: you retried too soon; wait {wait} s"}
+                return (
+                    429,
+                    {"Retry-After": str(wait), "X-Early-Retry": "1"},
+                    {"error": f"too many requests: you retried too soon; wait {wait} s"},
+                )
             self._counted += 1
             if self.rate_limit_every and self._counted % self.rate_limit_every == 0:
                 self._limited_until = now + self.retry_after
-                return 429, {"Retry-After": str(self.retry_after)}, {
-                    "error": f"too many requests: wait {self.retry_after} s, then retry"}
+                return (
+                    429,
+                    {"Retry-After": str(self.retry_after)},
+                    {"error": f"too many requests: wait {self.retry_after} s, then retry"},
+                )
         return None
 
     def _page(self, query: dict[str, str]) -> tuple[int, dict[str, str], Any]:
@@ -214,18 +226,21 @@ class CourseAPI(BackgroundHTTPServer):
         except ValueError:
             return 400, {}, {"error": "page and per_page must be whole numbers"}
         if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-            return 400, {}, {
-                "error": f"page must be 1 or more, per_page between 1 and {MAX_PER_PAGE}"}
+            return 400, {}, {"error": f"page must be 1 or more, per_page between 1 and {MAX_PER_PAGE}"}
         total_pages = max(1, math.ceil(len(self.items) / per_page))
         start = (page - 1) * per_page
-        return 200, {}, {
-            "page": page,
-            "per_page": per_page,
-            "total": len(self.items),
-            "total_pages": total_pages,
-            "next_page": page + 1 if page < total_pages else None,
-            "items": self.items[start:start + per_page],
-        }
+        return (
+            200,
+            {},
+            {
+                "page": page,
+                "per_page": per_page,
+                "total": len(self.items),
+                "total_pages": total_pages,
+                "next_page": page + 1 if page < total_pages else None,
+                "items": self.items[start : start + per_page],
+            },
+        )
 
     def _one(self, raw_id: str) -> tuple[int, dict[str, str], Any]:
         for item in self.items:

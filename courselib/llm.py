@@ -34,8 +34,7 @@ from courselib.local_llm import EMBEDDING_MODEL, MODEL_NAME, LocalLLMServer, cou
 if TYPE_CHECKING:
     import openai
 
-__all__ = ["chat_model", "count_message_tokens", "count_tokens", "embedding_model", "get_client",
-           "using_local_model"]
+__all__ = ["chat_model", "count_message_tokens", "count_tokens", "embedding_model", "get_client", "using_local_model"]
 
 BASE_URL_VAR = "COURSE_LLM_BASE_URL"
 API_KEY_VAR = "COURSE_LLM_API_KEY"

@@ -80,8 +80,12 @@ def _is_placeholder(function: Any) -> bool:
     if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
         return False
     body = node.body
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-            and isinstance(body[0].value.value, str):
+    if (
+        body
+        and isinstance(body[0], ast.Expr)
+        and isinstance(body[0].value, ast.Constant)
+        and isinstance(body[0].value.value, str)
+    ):
         body = body[1:]  # the docstring
     return all(_is_placeholder_statement(s) for s in body)
 
@@ -157,14 +161,24 @@ def handle(request_text: str) -> str:
     except _Undefined as err:
         reply = {"undefined": str(err)}
     except BaseException as err:
-        reply = {"raised": {
-            "type": type(err).__name__,
-            "bases": [c.__name__ for c in type(err).__mro__],
-            "message": _message(err),
-            "line": _learner_line(err),
-        }}
+        reply = {
+            "raised": {
+                "type": type(err).__name__,
+                "bases": [c.__name__ for c in type(err).__mro__],
+                "message": _message(err),
+                "line": _learner_line(err),
+            }
+        }
     try:
         return _dumps(reply)
     except (TypeError, ValueError):
-        return _dumps({"raised": {"type": "TypeError", "bases": ["TypeError"], "line": "",
-                                  "message": "the result could not be sent to the grader"}})
+        return _dumps(
+            {
+                "raised": {
+                    "type": "TypeError",
+                    "bases": ["TypeError"],
+                    "line": "",
+                    "message": "the result could not be sent to the grader",
+                }
+            }
+        )

@@ -16,7 +16,7 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
 AMBIGUOUS_TABLE = (
     "`and`, `or`, `not` and `if` need a single True or False, but a pandas column holds one per row. "
     "To combine conditions on columns use `&` (and), `|` (or) and `~` (not), with each condition in "
-    "its own brackets: df[(df[\"price\"] > 10) & (df[\"country\"] == \"FR\")]."
+    'its own brackets: df[(df["price"] > 10) & (df["country"] == "FR")].'
 )
 
 # What a beginner most often needs to hear about each error, in plain words.
@@ -48,11 +48,9 @@ EXPLANATIONS = {
     "grows without end, or a very large number of repetitions.",
     "StdinNotImplementedError": "The notebook asks for typed input with input(). The grader "
     "cannot type for you: set the value in the code instead.",
-    "SystemExit": "The notebook called exit() or sys.exit(). Remove it: a notebook should run to "
-    "its end.",
+    "SystemExit": "The notebook called exit() or sys.exit(). Remove it: a notebook should run to its end.",
     "KeyboardInterrupt": "The cell was interrupted.",
-    "RecursionError": "A function calls itself without stopping. Check the case that should end "
-    "the recursion.",
+    "RecursionError": "A function calls itself without stopping. Check the case that should end the recursion.",
     "NotImplementedError": "This part of the exercise is not written yet.",
 }
 
@@ -80,9 +78,18 @@ class CellError:
         return explain(self.ename, self.evalue)
 
     def to_dict(self) -> dict[str, object]:
-        return {"cell": self.cell, "ename": self.ename, "evalue": self.evalue, "line": self.line,
-                "line_number": self.line_number, "line_cell": self.line_cell, "timed_out": self.timed_out,
-                "where": self.where, "line_where": self.line_where, "explanation": self.explanation}
+        return {
+            "cell": self.cell,
+            "ename": self.ename,
+            "evalue": self.evalue,
+            "line": self.line,
+            "line_number": self.line_number,
+            "line_cell": self.line_cell,
+            "timed_out": self.timed_out,
+            "where": self.where,
+            "line_where": self.line_where,
+            "explanation": self.explanation,
+        }
 
 
 def explain(ename: str, evalue: str) -> str:
@@ -127,8 +134,9 @@ def strip_ansi(text: str) -> str:
     return _ANSI.sub("", text)
 
 
-def locate_learner_line(traceback_lines: list[str], cells_by_count: dict[int, tuple[int, str]],
-                        own: tuple[int, str]) -> tuple[str, int | None, int]:
+def locate_learner_line(
+    traceback_lines: list[str], cells_by_count: dict[int, tuple[int, str]], own: tuple[int, str]
+) -> tuple[str, int | None, int]:
     """The learner's line named by the innermost `Cell In[n], line m` frame of an IPython traceback.
 
     Returns the line, its number, and the position of the cell that holds it: when a function

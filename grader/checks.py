@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -32,11 +32,28 @@ from grader.shown_values import summarise
 from grader.why_failed import difference, kind_of, printed_instead, return_in_loop
 
 # pytest's own plugins that checks never need; leaving them out makes a run ~7x cheaper (0.25 -> 0.04 s CPU).
-_UNUSED_PLUGINS = [arg for name in (
-    "cacheprovider", "terminal", "stepwise", "doctest", "junitxml", "pastebin", "debugging", "legacypath",
-    "setuponly", "setupplan", "python_path", "faulthandler", "unittest", "unraisableexception",
-    "threadexception", "logging",
-) for arg in ("-p", f"no:{name}")]
+_UNUSED_PLUGINS = [
+    arg
+    for name in (
+        "cacheprovider",
+        "terminal",
+        "stepwise",
+        "doctest",
+        "junitxml",
+        "pastebin",
+        "debugging",
+        "legacypath",
+        "setuponly",
+        "setupplan",
+        "python_path",
+        "faulthandler",
+        "unittest",
+        "unraisableexception",
+        "threadexception",
+        "logging",
+    )
+    for arg in ("-p", f"no:{name}")
+]
 
 
 class _Verdict(NamedTuple):
@@ -101,10 +118,18 @@ class _GradingPlugin:
             description, hint = f"hidden check {self._hidden_count}", None
             verdict = _Verdict(verdict.outcome, "")
         return CheckResult(
-            name=item.name, description=description, outcome=verdict.outcome,
-            points=max_points if verdict.outcome is Outcome.PASSED else 0.0, max_points=max_points,
-            message=verdict.message, expected=verdict.expected, got=verdict.got, hint=hint, hidden=hidden,
-            seconds=round(call.duration, 4), explanation=verdict.explanation,
+            name=item.name,
+            description=description,
+            outcome=verdict.outcome,
+            points=max_points if verdict.outcome is Outcome.PASSED else 0.0,
+            max_points=max_points,
+            message=verdict.message,
+            expected=verdict.expected,
+            got=verdict.got,
+            hint=hint,
+            hidden=hidden,
+            seconds=round(call.duration, 4),
+            explanation=verdict.explanation,
             because_of_cell=verdict.because_of_cell,
         )
 
@@ -123,16 +148,30 @@ class _GradingPlugin:
         if isinstance(error, LearnerException):
             where = f" at the line `{error.line}`" if error.line else ""
             ename, evalue = type(error).__name__, clean_message(str(error))
-            same = next((e for e in self.handle.errors if (e.ename, e.evalue) == (ename, evalue)
-                         and (e.line == error.line or not error.line)), None)
-            return _Verdict(Outcome.FAILED, f"{error.call} raised {ename}{where}: {evalue}",
-                            explanation=explain(ename, evalue), because_of_cell=same.cell if same else None)
+            same = next(
+                (
+                    e
+                    for e in self.handle.errors
+                    if (e.ename, e.evalue) == (ename, evalue) and (e.line == error.line or not error.line)
+                ),
+                None,
+            )
+            return _Verdict(
+                Outcome.FAILED,
+                f"{error.call} raised {ename}{where}: {evalue}",
+                explanation=explain(ename, evalue),
+                because_of_cell=same.cell if same else None,
+            )
         if isinstance(error, AssertionError | pytest.fail.Exception):
             return self._wrong_answer(error)
         table = self._table_compared(error)
         if table is not None:
-            return _Verdict(Outcome.FAILED, f"`{table.name}` is a table here, where this check expects a single "
-                            "value.", "a single value, not a table", summarise(table.value))
+            return _Verdict(
+                Outcome.FAILED,
+                f"`{table.name}` is a table here, where this check expects a single value.",
+                "a single value, not a table",
+                summarise(table.value),
+            )
         return _Verdict(Outcome.ERROR, f"This check itself broke ({type(error).__name__}: {error}).")
 
     def _table_compared(self, error: BaseException) -> Answer | None:
@@ -145,17 +184,22 @@ class _GradingPlugin:
     def _not_defined(self, error: NotDefined) -> _Verdict:
         """A name the check needs is missing: because the cell that defines it raised, if one did."""
         name = re.escape(error.name)
-        defines = re.compile(rf"^\s*(?:(?:async\s+)?def|class)\s+{name}\b|^\s*{name}\s*(?::[^=\n]*)?=(?!=)",
-                             re.MULTILINE)
+        defines = re.compile(
+            rf"^\s*(?:(?:async\s+)?def|class)\s+{name}\b|^\s*{name}\s*(?::[^=\n]*)?=(?!=)", re.MULTILINE
+        )
         cells = {c.index: c.source for c in self.handle.cells}
-        culprit: CellError | None = next((e for e in self.handle.errors
-                                          if error.name and defines.search(cells.get(e.cell, ""))), None)
+        culprit: CellError | None = next(
+            (e for e in self.handle.errors if error.name and defines.search(cells.get(e.cell, ""))), None
+        )
         if culprit is None:
             return _Verdict(Outcome.FAILED, str(error))
         what = "ran out of time" if culprit.timed_out else f"raised {culprit.ename}"
-        return _Verdict(Outcome.FAILED, f"Your notebook does not define `{error.name}`, because "
-                        f"{culprit.where or f'cell {culprit.cell}'}, which defines it, {what}.",
-                        because_of_cell=culprit.cell)
+        return _Verdict(
+            Outcome.FAILED,
+            f"Your notebook does not define `{error.name}`, because "
+            f"{culprit.where or f'cell {culprit.cell}'}, which defines it, {what}.",
+            because_of_cell=culprit.cell,
+        )
 
     def _wrong_answer(self, error: BaseException) -> _Verdict:
         message = str(error).split("\nassert ")[0].strip()
@@ -197,12 +241,26 @@ def _forget_modules(check_files: list[Path]) -> None:
             del sys.modules[name]
 
 
-def run_checks(check_files: list[Path], handle: NotebookHandle, rootdir: Path, ini_file: Path,
-               hidden_files: set[Path] = frozenset()) -> tuple[list[CheckResult], list[str]]:  # type: ignore[assignment]
+def run_checks(
+    check_files: list[Path],
+    handle: NotebookHandle,
+    rootdir: Path,
+    ini_file: Path,
+    hidden_files: Iterable[Path] = (),
+) -> tuple[list[CheckResult], list[str]]:
     """Run the checks with pytest in this process; return their results and any broken files."""
     plugin = _GradingPlugin(handle, set(hidden_files))
-    args = [*map(str, check_files), *_UNUSED_PLUGINS, "--import-mode=importlib", "-c", str(ini_file),
-            "--rootdir", str(rootdir), "-W", "ignore::DeprecationWarning"]
+    args = [
+        *map(str, check_files),
+        *_UNUSED_PLUGINS,
+        "--import-mode=importlib",
+        "-c",
+        str(ini_file),
+        "--rootdir",
+        str(rootdir),
+        "-W",
+        "ignore::DeprecationWarning",
+    ]
     saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # only our plugin: fast and predictable
     try:

@@ -61,8 +61,11 @@ def _warn_if_an_update_was_cut_short() -> None:
 
     root = find_course_root()
     if root is not None and (root / UPDATE_DIR / UPDATE_PLAN).is_file():
-        click.secho("grade: an update of your course was cut short; run `grade update` again to finish it "
-                    "(your work is safe).", fg="yellow", err=True)
+        click.secho(
+            "grade: an update of your course was cut short; run `grade update` again to finish it (your work is safe).",
+            fg="yellow",
+            err=True,
+        )
 
 
 def _format_options(command: Any) -> Any:
@@ -75,8 +78,11 @@ def _format_options(command: Any) -> Any:
 @main.command("run", hidden=True)
 @click.argument("target", required=False)
 @_format_options
-@click.option("--extra-checks", type=click.Path(file_okay=False, path_type=Path),
-              help="A folder of hidden checks (test_*.py) to add, for instructors.")
+@click.option(
+    "--extra-checks",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A folder of hidden checks (test_*.py) to add, for instructors.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No report on the terminal; only the exit code.")
 def run(target: str | None, extra_checks: Path | None, quiet: bool, **destinations: str | None) -> None:
     """Grade TARGET: a notebook, an exercise folder or an exercise id."""
@@ -92,8 +98,12 @@ def run(target: str | None, extra_checks: Path | None, quiet: bool, **destinatio
         try:
             result = _grade_unless_stopped(notebook, exercise, extra_checks, live=not quiet)
         except GraderError as problem:  # a CI or an autograder still gets its file, saying why
-            _write_formats(GradeResult.not_graded(exercise.id, str(notebook), str(problem), problem_status(problem),
-                                                  exercise.points), destinations)
+            _write_formats(
+                GradeResult.not_graded(
+                    exercise.id, str(notebook), str(problem), problem_status(problem), exercise.points
+                ),
+                destinations,
+            )
             raise
     warning = record_grading(result, exercise, notebook)
     _write_formats(result, destinations)
@@ -119,13 +129,21 @@ def _grade_unless_stopped(notebook: Path, exercise: Any, extra_checks: Path | No
 
     slow_line = SlowCellLine() if live else None
     try:
-        return grade_notebook(notebook, exercise, extra_checks=extra_checks,
-                              hints_shown=hints_already_shown(exercise), slow_line=slow_line)
+        return grade_notebook(
+            notebook,
+            exercise,
+            extra_checks=extra_checks,
+            hints_shown=hints_already_shown(exercise),
+            slow_line=slow_line,
+        )
     except KeyboardInterrupt:
         if slow_line is not None:
             slow_line.finished()
-        click.echo("\ngrade: you stopped grading (Ctrl-C). Nothing was recorded, so your progress is as it was; "
-                   "grade again when you are ready.", err=True)
+        click.echo(
+            "\ngrade: you stopped grading (Ctrl-C). Nothing was recorded, so your progress is as it was; "
+            "grade again when you are ready.",
+            err=True,
+        )
         sys.exit(EXIT_STOPPED)
 
 

@@ -52,18 +52,32 @@ class Manifest:
     changelog: list[list[str]] = field(default_factory=list)  # [date, entry], newest first
 
     def to_json(self) -> str:
-        return json.dumps({"format": FORMAT, **asdict(self.release), "files": self.files,
-                           "starters": self.starters, "changelog": self.changelog}, indent=1, sort_keys=True)
+        return json.dumps(
+            {
+                "format": FORMAT,
+                **asdict(self.release),
+                "files": self.files,
+                "starters": self.starters,
+                "changelog": self.changelog,
+            },
+            indent=1,
+            sort_keys=True,
+        )
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Manifest:
         """Read a manifest; anything malformed is one plain error."""
         try:
             data: Any = json.loads(text)
-            release = Release(str(data["course"]), str(data["version"]), str(data["published"]),
-                              str(data.get("url", "")))
-            return cls(release, dict(data["files"]), dict(data.get("starters", {})),
-                       [list(e) for e in data.get("changelog", [])])
+            release = Release(
+                str(data["course"]), str(data["version"]), str(data["published"]), str(data.get("url", ""))
+            )
+            return cls(
+                release,
+                dict(data["files"]),
+                dict(data.get("starters", {})),
+                [list(e) for e in data.get("changelog", [])],
+            )
         except (ValueError, KeyError, TypeError) as err:
             raise UngradableInput(f"The course's manifest could not be read ({err}).") from None
 
@@ -116,8 +130,12 @@ def latest_json(manifest: Manifest, archive: str) -> str:
 def site_archive(root: Path, include: list[str], course: str) -> tuple[bytes, str]:
     """The course zip and latest.json for the site; `course publish` names the release through
     COURSE_VERSION, COURSE_PUBLISHED and COURSE_URL (a plain `mkdocs build` is "unpublished")."""
-    release = Release(course, os.environ.get("COURSE_VERSION") or "unpublished",
-                      os.environ.get("COURSE_PUBLISHED", ""), os.environ.get("COURSE_URL", ""))
+    release = Release(
+        course,
+        os.environ.get("COURSE_VERSION") or "unpublished",
+        os.environ.get("COURSE_PUBLISHED", ""),
+        os.environ.get("COURSE_URL", ""),
+    )
     data, manifest = build_archive(root, include, release)
     return data, latest_json(manifest, f"downloads/{course}.zip")
 

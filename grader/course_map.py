@@ -64,8 +64,9 @@ def require_course_root() -> Path:
     """The course folder for commands that need the whole course (list, next)."""
     root = find_course_root()
     if root is None:
-        raise UngradableInput("No course folder was found here. Run this inside the course folder "
-                              "(the one that holds exercises/).")
+        raise UngradableInput(
+            "No course folder was found here. Run this inside the course folder (the one that holds exercises/)."
+        )
     return root
 
 

@@ -168,7 +168,7 @@ class _Fields:
         if comma_separated and isinstance(value, str):
             return tuple(v.strip() for v in value.split(",") if v.strip())
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self._wrong(name, "a list of texts, like [\"first\", \"second\"]")
+            raise self._wrong(name, 'a list of texts, like ["first", "second"]')
         return tuple(value)
 
     def number(self, name: str, default: float) -> float:

@@ -35,9 +35,15 @@ def _import_checking_machinery() -> None:
     import grader.checks  # noqa: F401
 
 
-def grade_notebook(notebook: Path, exercise: Exercise, extra_checks: Path | None = None,
-                   hints_shown: int = 0, spare: SpareKernel | None = None,
-                   zygote: str | None = None, slow_line: SlowCellLine | None = None) -> GradeResult:
+def grade_notebook(
+    notebook: Path,
+    exercise: Exercise,
+    extra_checks: Path | None = None,
+    hints_shown: int = 0,
+    spare: SpareKernel | None = None,
+    zygote: str | None = None,
+    slow_line: SlowCellLine | None = None,
+) -> GradeResult:
     """Grade `notebook` against `exercise`'s checks (and hidden `extra_checks`); never writes it.
 
     `spare` (grade watch): a kernel already started in its own empty working folder by
@@ -59,8 +65,9 @@ def grade_notebook(notebook: Path, exercise: Exercise, extra_checks: Path | None
         warm = pool.submit(_import_checking_machinery)
         kernel = None
         try:
-            kernel, execution = asyncio.run(_boot_and_execute(notebook, nb, workdir, exercise, spare, zygote,
-                                                                  slow_line))
+            kernel, execution = asyncio.run(
+                _boot_and_execute(notebook, nb, workdir, exercise, spare, zygote, slow_line)
+            )
             warm.result()
             executed = time.perf_counter()
             checks, broken = _check(kernel, execution, workdir, exercise, checks_first)
@@ -70,21 +77,37 @@ def grade_notebook(notebook: Path, exercise: Exercise, extra_checks: Path | None
     if broken:
         raise GraderBroken(f"The checks of {exercise.id} could not be loaded: {broken[0]}")
     return GradeResult(
-        exercise_id=exercise.id, title=exercise.title, notebook=str(notebook),
-        checks=tuple(checks), cell_errors=tuple(execution.errors),
-        stopped_at=execution.stopped_at, stop_reason=execution.stop_reason,
-        stopped_where=execution.stopped_where, notes=(*execution.notes, *sandbox_notes()),
+        exercise_id=exercise.id,
+        title=exercise.title,
+        notebook=str(notebook),
+        checks=tuple(checks),
+        cell_errors=tuple(execution.errors),
+        stopped_at=execution.stopped_at,
+        stop_reason=execution.stop_reason,
+        stopped_where=execution.stopped_where,
+        notes=(*execution.notes, *sandbox_notes()),
         out_of_time=execution.out_of_time,
         next_hint=next_hint(exercise, checks, hints_shown),
-        timings={"execute": round(executed - started, 3), "checks": round(time.perf_counter() - executed, 3),
-                 "total": round(time.perf_counter() - started, 3)},
-        versions=versions(), graded_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        timings={
+            "execute": round(executed - started, 3),
+            "checks": round(time.perf_counter() - executed, 3),
+            "total": round(time.perf_counter() - started, 3),
+        },
+        versions=versions(),
+        graded_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         sandbox=sandbox_status(),
     )
 
 
-async def _boot_and_execute(notebook: Path, nb, workdir: Path, exercise: Exercise,
-                            spare: SpareKernel | None, zygote: str | None, slow_line: SlowCellLine | None):
+async def _boot_and_execute(
+    notebook: Path,
+    nb,
+    workdir: Path,
+    exercise: Exercise,
+    spare: SpareKernel | None,
+    zygote: str | None,
+    slow_line: SlowCellLine | None,
+):
     """Start the kernel (unless a spare is ready), read and stage the notebook while it boots, run it."""
     kernel = spare.kernel if spare else await start_kernel(workdir, exercise, zygote)
     try:
@@ -99,8 +122,9 @@ async def _boot_and_execute(notebook: Path, nb, workdir: Path, exercise: Exercis
         raise
 
 
-def _check(kernel: RunningKernel, execution, workdir: Path, exercise: Exercise,
-           checks_first: ChecksReadFirst) -> tuple[list[CheckResult], list[str]]:
+def _check(
+    kernel: RunningKernel, execution, workdir: Path, exercise: Exercise, checks_first: ChecksReadFirst
+) -> tuple[list[CheckResult], list[str]]:
     from grader.checks import run_checks
     from grader.probe import KernelTransport, NotebookHandle
 
@@ -108,7 +132,8 @@ def _check(kernel: RunningKernel, execution, workdir: Path, exercise: Exercise,
     handle = NotebookHandle(KernelTransport(kernel, execution, timeout), execution, workdir, exercise.folder, timeout)
     try:
         with checks_first.written() as copy:  # a private copy: the kernel cannot reach it
-            return run_checks([*copy.check_files, *copy.hidden_files], handle, copy.rootdir, copy.ini_file,
-                              set(copy.hidden_files))
+            return run_checks(
+                [*copy.check_files, *copy.hidden_files], handle, copy.rootdir, copy.ini_file, set(copy.hidden_files)
+            )
     finally:
         handle.close()

@@ -44,8 +44,9 @@ class Execution:
     out_of_time: bool = False  # the total time limit ran out before every cell ran
 
 
-async def execute_notebook(nb: NotebookNode, kernel: RunningKernel, limits: Limits,
-                           slow_line: SlowCellLine | None = None) -> Execution:
+async def execute_notebook(
+    nb: NotebookNode, kernel: RunningKernel, limits: Limits, slow_line: SlowCellLine | None = None
+) -> Execution:
     """Run each code cell of `nb` in `kernel`; never raises for anything the learner's code does.
 
     `slow_line`: told about each cell that runs longer than a few seconds (`grade` on a terminal).
@@ -61,10 +62,18 @@ async def execute_notebook(nb: NotebookNode, kernel: RunningKernel, limits: Limi
         replies[cell_index] = execute_reply.get("content", {})
 
     client = GradingClient(
-        nb, kernel, output_cap=limits.output_kb * 1024, timeout_func=cell_timeout,
-        allow_errors=True, interrupt_on_timeout=True, startup_timeout=60,
+        nb,
+        kernel,
+        output_cap=limits.output_kb * 1024,
+        timeout_func=cell_timeout,
+        allow_errors=True,
+        interrupt_on_timeout=True,
+        startup_timeout=60,
         error_on_timeout={"ename": TIMEOUT_ENAME, "evalue": "", "traceback": []},
-        on_cell_executed=record, log=_quiet, iopub_timeout=2, kernel_name="grader",
+        on_cell_executed=record,
+        log=_quiet,
+        iopub_timeout=2,
+        kernel_name="grader",
     )
     execution = Execution(notebook=nb)
     last_of_total: set[int] = set()  # cells started with less time than a cell may take
@@ -94,13 +103,17 @@ async def execute_notebook(nb: NotebookNode, kernel: RunningKernel, limits: Limi
                 break
             except Exception:  # the kernel's replies became garbage: learner code broke its messaging
                 execution.stopped_at = index + 1
-                execution.stop_reason = ("the notebook broke Python's connection to the grader, "
-                                         "for example by replacing json or another part of Python")
+                execution.stop_reason = (
+                    "the notebook broke Python's connection to the grader, "
+                    "for example by replacing json or another part of Python"
+                )
                 kernel.kill()
                 break
             if replies.get(index, {}).get("ename") == TIMEOUT_ENAME and not client.timeouts_on_kernel_clock:
-                raise GraderError("nbclient stopped a cell by the wall clock, not the kernel's: "
-                                  "install the nbclient version pyproject.toml names.")
+                raise GraderError(
+                    "nbclient stopped a cell by the wall clock, not the kernel's: "
+                    "install the nbclient version pyproject.toml names."
+                )
     finally:
         if client.kc is not None:
             client.kc.stop_channels()
@@ -111,15 +124,24 @@ async def execute_notebook(nb: NotebookNode, kernel: RunningKernel, limits: Limi
     return execution
 
 
-async def _run_cell(client: GradingClient, cell: NotebookNode, index: int, execution: Execution,
-                    slow_line: SlowCellLine | None, limit: float) -> None:
+async def _run_cell(
+    client: GradingClient,
+    cell: NotebookNode,
+    index: int,
+    execution: Execution,
+    slow_line: SlowCellLine | None,
+    limit: float,
+) -> None:
     """Run one cell: without its package installs, and with the live line while it is slow."""
     original = cell.source
     if without_installs(original) != original:
         execution.notes.append(install_note(execution.notebook.cells, index + 1, original))
         cell.source = without_installs(original)
-    watch = asyncio.create_task(_tell_while_slow(client, execution.notebook.cells, index + 1, slow_line, limit)) \
-        if slow_line else None
+    watch = (
+        asyncio.create_task(_tell_while_slow(client, execution.notebook.cells, index + 1, slow_line, limit))
+        if slow_line
+        else None
+    )
     try:
         await client.async_execute_cell(cell, index)
     finally:
@@ -132,8 +154,9 @@ async def _run_cell(client: GradingClient, cell: NotebookNode, index: int, execu
             slow_line.finished()
 
 
-async def _tell_while_slow(client: GradingClient, cells: list[NotebookNode], position: int,
-                           slow_line: SlowCellLine | None, limit: float) -> None:
+async def _tell_while_slow(
+    client: GradingClient, cells: list[NotebookNode], position: int, slow_line: SlowCellLine | None, limit: float
+) -> None:
     await asyncio.sleep(SLOW_AFTER)
     where = cell_label(cells, position)
     while slow_line is not None:
@@ -160,8 +183,7 @@ def _death_reason(kernel: RunningKernel) -> str:
     return f"the notebook ended Python itself (exit code {code}, as os._exit does)"
 
 
-def _collect(execution: Execution, replies: dict[int, dict[str, Any]], limits: Limits,
-             last_of_total: set[int]) -> None:
+def _collect(execution: Execution, replies: dict[int, dict[str, Any]], limits: Limits, last_of_total: set[int]) -> None:
     """Turn nbclient's replies and outputs into per-cell errors and printed text."""
     cells = execution.notebook.cells
     by_count = {c["execution_count"]: (i + 1, c.source) for i, c in enumerate(cells) if c.get("execution_count")}
@@ -182,15 +204,25 @@ def _collect(execution: Execution, replies: dict[int, dict[str, Any]], limits: L
         evalue = str(reply.get("evalue", ""))
         if timed_out and index in last_of_total:
             execution.out_of_time = True
-            ename, evalue = "TimeoutError", (f"the notebook ran out of its {limits.total_timeout:g} seconds "
-                                             "in all during this cell")
+            ename, evalue = (
+                "TimeoutError",
+                (f"the notebook ran out of its {limits.total_timeout:g} seconds in all during this cell"),
+            )
         elif timed_out:
             ename, evalue = "TimeoutError", f"the cell ran longer than {limits.cell_timeout:g} seconds"
         elif ename == "MemoryError":
             evalue = f"the notebook used more than {limits.memory_mb} MB of memory"
         line, line_number, line_cell = locate_learner_line(traceback, by_count, (index + 1, cell.source))
-        execution.errors.append(CellError(
-            cell=index + 1, ename=ename, evalue=evalue, line_cell=line_cell,
-            line=line, line_number=line_number, timed_out=timed_out,
-            where=cell_label(cells, index + 1), line_where=cell_label(cells, line_cell),
-        ))
+        execution.errors.append(
+            CellError(
+                cell=index + 1,
+                ename=ename,
+                evalue=evalue,
+                line_cell=line_cell,
+                line=line,
+                line_number=line_number,
+                timed_out=timed_out,
+                where=cell_label(cells, index + 1),
+                line_where=cell_label(cells, line_cell),
+            )
+        )

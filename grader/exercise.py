@@ -65,9 +65,19 @@ def load_exercise(folder: Path) -> Exercise:
         raise UngradableInput(f"{folder / EXERCISE_FILE} must say which notebook is the exercise (notebook = ...).")
     if not list(folder.glob("test_*.py")):
         raise UngradableInput(f"{folder} has no checks (test_*.py): there is nothing to grade with.")
-    return Exercise(id=meta.id, title=meta.title, folder=folder.resolve(), notebook_name=notebook_name,
-                    points=meta.points, hints=meta.hints, explanation=meta.explanation, data=meta.data,
-                    env=meta.env, limits=meta.limits, network=meta.network)
+    return Exercise(
+        id=meta.id,
+        title=meta.title,
+        folder=folder.resolve(),
+        notebook_name=notebook_name,
+        points=meta.points,
+        hints=meta.hints,
+        explanation=meta.explanation,
+        data=meta.data,
+        env=meta.env,
+        limits=meta.limits,
+        network=meta.network,
+    )
 
 
 def notebooks_in(folder: Path) -> list[str]:
@@ -135,8 +145,9 @@ def find_exercise_by_id(exercise_id: str, course_root: Path | None, commands: Se
     command = difflib.get_close_matches(exercise_id, commands, n=1, cutoff=0.7)
     if command and _likeness(exercise_id, command[0]) > max((_likeness(exercise_id, i) for i in ids), default=0):
         # `grade lsit`: a misspelt command, not an exercise (but `resipe` is the exercise recipe)
-        raise UngradableInput(f"There is no command or exercise '{exercise_id}'. "
-                              f"Did you mean the command `grade {command[0]}`?")
+        raise UngradableInput(
+            f"There is no command or exercise '{exercise_id}'. Did you mean the command `grade {command[0]}`?"
+        )
     close = difflib.get_close_matches(exercise_id, ids, n=3, cutoff=0.5)
     if close:
         suggestion = " or ".join(f"'{c}'" for c in close)
@@ -147,8 +158,7 @@ def find_exercise_by_id(exercise_id: str, course_root: Path | None, commands: Se
             "run grade inside the course folder, or give the notebook's path."
         )
     raise UngradableInput(
-        f"There is no exercise '{exercise_id}' and no path of that name. "
-        "Run `grade list` to see every exercise."
+        f"There is no exercise '{exercise_id}' and no path of that name. Run `grade list` to see every exercise."
     )
 
 
@@ -203,8 +213,7 @@ def _id_from_metadata(notebook: Path) -> str | None:
         return None
 
 
-def resolve_target(target: str | None, cwd: Path | None = None,
-                   commands: Sequence[str] = ()) -> tuple[Exercise, Path]:
+def resolve_target(target: str | None, cwd: Path | None = None, commands: Sequence[str] = ()) -> tuple[Exercise, Path]:
     """Turn what the learner typed (nothing, a notebook, a folder, an id) into (exercise, notebook).
 
     `commands`: the command names a misspelt target may have meant (`grade lsit`).
@@ -234,4 +243,3 @@ def resolve_target(target: str | None, cwd: Path | None = None,
         return exercise, exercise.starter
     exercise = find_exercise_by_id(target, course_root, commands)
     return exercise, exercise.starter
-

@@ -29,8 +29,13 @@ from grader.exercise import (
 from grader.files import is_backup
 from grader.result import CheckResult, GradeResult, Outcome, Status
 
-_MARKS = {Outcome.PASSED: ("✓", "#1a7f37"), Outcome.FAILED: ("✗", "#cf222e"), Outcome.ERROR: ("!", "#8250df"),
-          Outcome.NOT_ATTEMPTED: ("·", "#9a6700"), Outcome.TIMED_OUT: ("⏱", "#cf222e")}
+_MARKS = {
+    Outcome.PASSED: ("✓", "#1a7f37"),
+    Outcome.FAILED: ("✗", "#cf222e"),
+    Outcome.ERROR: ("!", "#8250df"),
+    Outcome.NOT_ATTEMPTED: ("·", "#9a6700"),
+    Outcome.TIMED_OUT: ("⏱", "#cf222e"),
+}
 
 
 def check(exercise: str | None = None) -> CheckReport | Message:
@@ -61,6 +66,7 @@ def hint(exercise: str | None = None) -> Message:
 
 # -- finding the exercise --------------------------------------------------------------------
 
+
 def find_exercise(exercise_id: str | None = None) -> tuple[Exercise, Path | None]:
     """The exercise this notebook belongs to, and the notebook's file when it can be found."""
     cwd = Path.cwd()
@@ -77,8 +83,10 @@ def find_exercise(exercise_id: str | None = None) -> tuple[Exercise, Path | None
             pass
     if (cwd / EXERCISE_FILE).is_file():
         return load_exercise(cwd), notebook
-    raise UngradableInput("I could not tell which exercise this notebook is. Open it from its exercise "
-                          "folder, or name the exercise: check(\"greeting\").")
+    raise UngradableInput(
+        "I could not tell which exercise this notebook is. Open it from its exercise "
+        'folder, or name the exercise: check("greeting").'
+    )
 
 
 def _notebook_path(cwd: Path) -> Path | None:
@@ -122,6 +130,7 @@ def _stored_id(notebook: Path) -> str | None:
 
 # -- running the checks ------------------------------------------------------------------------
 
+
 def _run_live_checks(exercise: Exercise, notebook: Path | None) -> CheckReport:
     from grader.checks import run_checks
     from grader.course_map import progress_root
@@ -129,8 +138,9 @@ def _run_live_checks(exercise: Exercise, notebook: Path | None) -> CheckReport:
     from grader.live_probe import live_execution, live_handle
     from grader.progress import load_progress
 
-    handle = live_handle(live_execution(notebook, _history()), Path.cwd(), exercise.folder,
-                                exercise.limits.cell_timeout)
+    handle = live_handle(
+        live_execution(notebook, _history()), Path.cwd(), exercise.folder, exercise.limits.cell_timeout
+    )
     with tempfile.TemporaryDirectory(prefix="check-") as tmp:
         ini = Path(tmp) / "pytest.ini"
         ini.write_text("[pytest]\n")
@@ -141,10 +151,19 @@ def _run_live_checks(exercise: Exercise, notebook: Path | None) -> CheckReport:
     if broken:
         raise UngradableInput(f"The checks of {exercise.id} could not be loaded: {broken[0]}")
     shown = load_progress(progress_root(exercise)).of(exercise.id).hints_shown
-    result = GradeResult(exercise_id=exercise.id, title=exercise.title, notebook=str(notebook or ""),
-                         checks=tuple(checks), next_hint=next_hint(exercise, checks, shown))
-    return CheckReport(result, exercise.explanation if result.status is Status.PASSED else "", notebook is not None,
-                       unsaved=notebook is not None and ran_unsaved_code(notebook))
+    result = GradeResult(
+        exercise_id=exercise.id,
+        title=exercise.title,
+        notebook=str(notebook or ""),
+        checks=tuple(checks),
+        next_hint=next_hint(exercise, checks, shown),
+    )
+    return CheckReport(
+        result,
+        exercise.explanation if result.status is Status.PASSED else "",
+        notebook is not None,
+        unsaved=notebook is not None and ran_unsaved_code(notebook),
+    )
 
 
 def ran_unsaved_code(notebook: Path) -> bool:
@@ -164,8 +183,10 @@ def ran_unsaved_code(notebook: Path) -> bool:
     saved = {"".join(c.get("source", "")).strip() for c in code}
     last_saved = max((c.get("execution_count") or 0 for c in code), default=0)
     ran = shell.history_manager.input_hist_raw
-    return any(ran[count].strip() and ran[count].strip() not in saved
-               for count in range(last_saved + 1, min(shell.execution_count, len(ran))))
+    return any(
+        ran[count].strip() and ran[count].strip() not in saved
+        for count in range(last_saved + 1, min(shell.execution_count, len(ran)))
+    )
 
 
 def _shell():
@@ -183,6 +204,7 @@ def _history() -> list[str]:
 
 # -- what the learner sees ---------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class CheckReport:
     """The result of check(): an HTML table in Jupyter, plain text elsewhere."""
@@ -196,23 +218,29 @@ class CheckReport:
     def unsaved_warning(self) -> str:
         if not self.unsaved:
             return ""
-        return ("This notebook has changes that are not saved: code you ran is not in the saved file. "
-                "check() judged what you ran, but `grade` grades the saved file, and what cells printed was "
-                "read from it. Save the notebook (Ctrl+S, or Cmd+S on a Mac) and run check() again.")
+        return (
+            "This notebook has changes that are not saved: code you ran is not in the saved file. "
+            "check() judged what you ran, but `grade` grades the saved file, and what cells printed was "
+            "read from it. Save the notebook (Ctrl+S, or Cmd+S on a Mac) and run check() again."
+        )
 
     @property
     def authority(self) -> str:
         found = "" if self.read_saved_file else " (its file was not found, so nothing it printed was seen)"
-        return (f"This checked the live notebook{found}; the result that counts is "
-                f"`grade {self.result.exercise_id}`, which runs it afresh from top to bottom.")
+        return (
+            f"This checked the live notebook{found}; the result that counts is "
+            f"`grade {self.result.exercise_id}`, which runs it afresh from top to bottom."
+        )
 
     @property
     def verdict(self) -> str:
         score = f"{self.result.score:g}/{self.result.max_score:g}"
-        return {Status.PASSED: f"All checks passed, {score}. Well done!",
-                Status.NOT_ATTEMPTED: f"Not attempted yet ({score}): replace each ... with your code.",
-                Status.ERROR: f"Score {score}. Some checks could not run because of a problem in the course "
-                              "itself, not in your work."}.get(self.result.status, f"Score {score}.")
+        return {
+            Status.PASSED: f"All checks passed, {score}. Well done!",
+            Status.NOT_ATTEMPTED: f"Not attempted yet ({score}): replace each ... with your code.",
+            Status.ERROR: f"Score {score}. Some checks could not run because of a problem in the course "
+            "itself, not in your work.",
+        }.get(self.result.status, f"Score {score}.")
 
     def _details(self, check: CheckResult) -> list[str]:
         details = [check.message] if check.message else []
@@ -239,18 +267,22 @@ class CheckReport:
         for item in self.result.checks:
             mark, colour = _MARKS[item.outcome]
             details = "<br>".join(html.escape(d) for d in self._details(item))
-            rows.append(f'<tr><td style="color:{colour};font-weight:bold">{mark}</td>'
-                        f"<td>{html.escape(item.description)}</td><td>{html.escape(str(item.outcome))}</td>"
-                        f"<td>{item.points:g}/{item.max_points:g}</td><td>{details}</td></tr>")
+            rows.append(
+                f'<tr><td style="color:{colour};font-weight:bold">{mark}</td>'
+                f"<td>{html.escape(item.description)}</td><td>{html.escape(str(item.outcome))}</td>"
+                f"<td>{item.points:g}/{item.max_points:g}</td><td>{details}</td></tr>"
+            )
         extra = f'<p style="color:#9a6700"><b>{html.escape(self.unsaved_warning)}</b></p>' if self.unsaved else ""
         if self.result.next_hint:
             extra += f"<p><b>Hint:</b> {html.escape(self.result.next_hint)}</p>"
         if self.explanation:
             extra += f"<p><b>Why it works:</b> {html.escape(' '.join(self.explanation.split()))}</p>"
-        return (f"<div><p><b>{html.escape(self.result.title)}</b> ({html.escape(self.result.exercise_id)})</p>"
-                "<table><thead><tr><th></th><th>check</th><th>result</th><th>points</th><th>details</th></tr>"
-                f"</thead><tbody>{''.join(rows)}</tbody></table><p><b>{html.escape(self.verdict)}</b></p>{extra}"
-                f"<p><small>{html.escape(self.authority)}</small></p></div>")
+        return (
+            f"<div><p><b>{html.escape(self.result.title)}</b> ({html.escape(self.result.exercise_id)})</p>"
+            "<table><thead><tr><th></th><th>check</th><th>result</th><th>points</th><th>details</th></tr>"
+            f"</thead><tbody>{''.join(rows)}</tbody></table><p><b>{html.escape(self.verdict)}</b></p>{extra}"
+            f"<p><small>{html.escape(self.authority)}</small></p></div>"
+        )
 
 
 @dataclass(frozen=True)

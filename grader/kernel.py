@@ -45,8 +45,15 @@ class _GraderKernelSpecs(KernelSpecManager):
     def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
         python = _kernel_python()
         # History off: a grading's code must not land in the user's IPython history (nor wait on its lock)
-        argv = [python, "-Xfrozen_modules=off", "-m", "grader.kernel_main", "-f", "{connection_file}",
-                "--HistoryManager.enabled=False"]
+        argv = [
+            python,
+            "-Xfrozen_modules=off",
+            "-m",
+            "grader.kernel_main",
+            "-f",
+            "{connection_file}",
+            "--HistoryManager.enabled=False",
+        ]
         return KernelSpec(argv=argv, display_name="Python (grader)", language="python")
 
 
@@ -166,17 +173,22 @@ async def start_kernel(workdir: Path, exercise: Exercise, zygote: str | None = N
     runtime = Path(tempfile.mkdtemp(prefix="grader-kernel-"))
     sockets = str(runtime / "socket")
     ipc = platform_support.unix_sockets() and zmq.has("ipc") and len(sockets) + 3 < _UNIX_SOCKET_PATH_MAX
-    manager = AsyncKernelManager(kernel_name="grader", kernel_spec_manager=_GraderKernelSpecs(),
-                                 client_class="grader.upstream.GraderKernelClient",
-                                 transport="ipc" if ipc else "tcp", **({"ip": sockets} if ipc else {}),
-                                 connection_file=str(runtime / "connection.json"))
+    manager = AsyncKernelManager(
+        kernel_name="grader",
+        kernel_spec_manager=_GraderKernelSpecs(),
+        client_class="grader.upstream.GraderKernelClient",
+        transport="ipc" if ipc else "tcp",
+        **({"ip": sockets} if ipc else {}),
+        connection_file=str(runtime / "connection.json"),
+    )
     forked = zygote is not None and platform_support.fork()  # else the usual launch: the zygote needs fork
     if zygote is not None and forked:
         from grader.zygote import ZygoteProvisioner
 
         manager.kernel_id = str(uuid.uuid4())
-        manager.provisioner = ZygoteProvisioner(kernel_id=manager.kernel_id, kernel_spec=manager.kernel_spec,
-                                                parent=manager)
+        manager.provisioner = ZygoteProvisioner(
+            kernel_id=manager.kernel_id, kernel_spec=manager.kernel_spec, parent=manager
+        )
         manager.provisioner.address = zygote
     env = {
         # A learner's real provider (COURSE_LLM_*) is for lessons: grading always talks to the course's
@@ -193,8 +205,7 @@ async def start_kernel(workdir: Path, exercise: Exercise, zygote: str | None = N
         env[libraries.ENV] = libraries.libraries_of(exercise.starter)
     for attempt in range(1, START_ATTEMPTS + 1):
         try:
-            await manager.start_kernel(cwd=str(workdir), env=env, stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.DEVNULL)
+            await manager.start_kernel(cwd=str(workdir), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             break
         except Exception as err:
             if attempt == START_ATTEMPTS:
@@ -211,8 +222,13 @@ def start_failure(err: BaseException) -> KernelStartError:
     only when this Python cannot load the kernel at all; otherwise the computer was too busy."""
     python = _kernel_python()
     try:
-        probe = subprocess.run([python, "-c", "import ipykernel, grader.kernel_main"], capture_output=True,
-                               text=True, timeout=60, stdin=subprocess.DEVNULL)
+        probe = subprocess.run(
+            [python, "-c", "import ipykernel, grader.kernel_main"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+        )
         said = probe.stderr.strip().splitlines() or [f"exit code {probe.returncode}"]
         broken = said[-1] if probe.returncode else ""
     except OSError as missing:
@@ -220,7 +236,11 @@ def start_failure(err: BaseException) -> KernelStartError:
     except subprocess.TimeoutExpired:
         broken = ""
     if broken:
-        return KernelStartError(f"The grader could not start Python to run your notebook: {python} cannot "
-                                f"load the grader ({broken}). Reinstall the course (pip install -e .) and try again.")
-    return KernelStartError(f"Python did not start to run your notebook, twice in a row ({err}). "
-                            "Your computer may be busy: close some programs and run grade again.")
+        return KernelStartError(
+            f"The grader could not start Python to run your notebook: {python} cannot "
+            f"load the grader ({broken}). Reinstall the course (pip install -e .) and try again."
+        )
+    return KernelStartError(
+        f"Python did not start to run your notebook, twice in a row ({err}). "
+        "Your computer may be busy: close some programs and run grade again."
+    )

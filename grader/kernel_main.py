@@ -21,10 +21,20 @@ _PR_SET_NAME = 15
 KERNEL_NAME = b"grader-kernel"  # what ps and top show for a kernel forked by the zygote
 # What ipykernel imports as it starts and runs its first cell, besides ipykernel.kernelapp itself:
 # imported ahead by the kernel zygote so that a forked kernel finds them loaded.
-_KERNEL_MODULES = ("IPython.core.completerlib", "IPython.core.debugger", "IPython.core.logger",
-                   "IPython.core.oinspect", "IPython.extensions.storemagic", "ipykernel.debugger",
-                   "ipykernel.ipkernel", "psutil", "tornado.gen", "tornado.locks", "tornado.platform.asyncio",
-                   "tornado.queues")
+_KERNEL_MODULES = (
+    "IPython.core.completerlib",
+    "IPython.core.debugger",
+    "IPython.core.logger",
+    "IPython.core.oinspect",
+    "IPython.extensions.storemagic",
+    "ipykernel.debugger",
+    "ipykernel.ipkernel",
+    "psutil",
+    "tornado.gen",
+    "tornado.locks",
+    "tornado.platform.asyncio",
+    "tornado.queues",
+)
 
 
 def limit_memory() -> None:

@@ -18,11 +18,27 @@ from functools import cache
 from pathlib import Path
 
 ENV = "GRADER_PRELOAD"  # the kernel's request carries the names to the zygote, which removes it
-PRELOADABLE = frozenset({"numpy", "pandas", "scipy", "sklearn", "matplotlib", "openai", "pydantic", "httpx",
-                         "fastapi", "requests", "streamlit", "courselib"})
+PRELOADABLE = frozenset(
+    {
+        "numpy",
+        "pandas",
+        "scipy",
+        "sklearn",
+        "matplotlib",
+        "openai",
+        "pydantic",
+        "httpx",
+        "fastapi",
+        "requests",
+        "streamlit",
+        "courselib",
+    }
+)
 IMPORTED_LATER = {"courselib": ("openai",)}  # what these import only when first used
 SINGLE_THREADED = {  # set before the first import: pools that never start have nothing to copy
-    "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
     "JE_ARROW_MALLOC_CONF": "background_thread:false",  # pyarrow's allocator thread (pandas' strings)
     "MPLBACKEND": "agg",
 }
@@ -51,8 +67,13 @@ def _libraries(notebook: Path, _mtime: int) -> str:
         except (SyntaxError, ValueError):
             continue  # a cell with a `%magic` or a placeholder; the others still count
         for node in ast.walk(tree):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else []
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module]
+                if isinstance(node, ast.ImportFrom) and node.module and not node.level
+                else []
+            )
             for name in (n for n in names if n.split(".")[0] in PRELOADABLE):
                 found.update(dict.fromkeys((name, *IMPORTED_LATER.get(name.split(".")[0], ()))))
     return ",".join(found)

@@ -40,8 +40,9 @@ class LiveTransport:
         with _time_limit(self.timeout):
             reply: dict[str, Any] = json.loads(_agent.handle(json.dumps(request)))
         if reply.get("raised", {}).get("type") == _TookTooLong.__name__:
-            raise CheckTimedOut(f"{subject} did not finish within {self.timeout:g} seconds. "
-                                "Look for a loop that never ends.")
+            raise CheckTimedOut(
+                f"{subject} did not finish within {self.timeout:g} seconds. Look for a loop that never ends."
+            )
         return reply
 
     def close(self) -> None:
@@ -85,21 +86,31 @@ def live_execution(notebook: Path | None, history: list[str]) -> Execution:
         nb = nbformat.v4.new_notebook()
         nb.cells = [nbformat.v4.new_code_cell(source) for source in history if source.strip()]
     execution = Execution(notebook=nb)
-    by_count = {c.get("execution_count"): (i, c.source) for i, c in enumerate(nb.cells, start=1)
-                if c.get("execution_count")}
+    by_count = {
+        c.get("execution_count"): (i, c.source) for i, c in enumerate(nb.cells, start=1) if c.get("execution_count")
+    }
     for index, cell in enumerate(nb.cells, start=1):
         if cell.cell_type != "code":
             continue
         outputs = cell.get("outputs", [])
-        execution.printed[index] = "".join(o.get("text", "") for o in outputs
-                                           if o.get("output_type") == "stream" and o.get("name") == "stdout")
+        execution.printed[index] = "".join(
+            o.get("text", "") for o in outputs if o.get("output_type") == "stream" and o.get("name") == "stdout"
+        )
         error = next((o for o in outputs if o.get("output_type") == "error"), None)
         if error is not None:
-            line, number, line_cell = locate_learner_line(list(error.get("traceback", [])), by_count,
-                                                          (index, cell.source))
-            execution.errors.append(CellError(cell=index, ename=str(error.get("ename", "Error")),
-                                              evalue=str(error.get("evalue", "")), line=line, line_number=number,
-                                              line_cell=line_cell))
+            line, number, line_cell = locate_learner_line(
+                list(error.get("traceback", [])), by_count, (index, cell.source)
+            )
+            execution.errors.append(
+                CellError(
+                    cell=index,
+                    ename=str(error.get("ename", "Error")),
+                    evalue=str(error.get("evalue", "")),
+                    line=line,
+                    line_number=number,
+                    line_cell=line_cell,
+                )
+            )
     return execution
 
 

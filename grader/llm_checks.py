@@ -44,16 +44,19 @@ def scripted_model(nb: NotebookHandle, replies: Iterable[Any]) -> Iterator[Local
 
 
 @contextmanager
-def scripted_client(nb: NotebookHandle, replies: Iterable[Any],
-                    max_retries: int = 2) -> Iterator[tuple[LocalLLMServer, RemoteObject]]:
+def scripted_client(
+    nb: NotebookHandle, replies: Iterable[Any], max_retries: int = 2
+) -> Iterator[tuple[LocalLLMServer, RemoteObject]]:
     """scripted_model, and a client for it made in the kernel, for functions that take a client.
 
     The client is courselib.llm.get_client's; max_retries is the openai SDK's own retries (its
     default, two, unless a check needs each scripted error to reach the learner's code at once).
     """
     with scripted_model(nb, replies) as server:
-        nb.run("from courselib.llm import get_client as _course_get_client\n"
-               f"{KERNEL_CLIENT} = _course_get_client(timeout=20, max_retries={max_retries:d})")
+        nb.run(
+            "from courselib.llm import get_client as _course_get_client\n"
+            f"{KERNEL_CLIENT} = _course_get_client(timeout=20, max_retries={max_retries:d})"
+        )
         yield server, nb.value(KERNEL_CLIENT)
 
 

@@ -41,9 +41,11 @@ def read_notebook(path: Path, max_mb: float = 20.0) -> tuple[NotebookNode, bool]
     except UngradableInput:
         raise
     except Exception:
-        raise UngradableInput(f"{name} cannot be read as a notebook: {_plain_reason(data)}. "
-                              "Open it in Jupyter and save it again, or download the exercise again "
-                              "and copy your code into it.") from None
+        raise UngradableInput(
+            f"{name} cannot be read as a notebook: {_plain_reason(data)}. "
+            "Open it in Jupyter and save it again, or download the exercise again "
+            "and copy your code into it."
+        ) from None
 
 
 def repair_note(path: Path) -> str | None:
@@ -54,8 +56,10 @@ def repair_note(path: Path) -> str | None:
         return None
     if not repaired:
         return None
-    return (f"{path.name} was saved in a slightly different format (by another editor or an older Jupyter); "
-            "it was tidied in memory to be graded, and your file was not changed.")
+    return (
+        f"{path.name} was saved in a slightly different format (by another editor or an older Jupyter); "
+        "it was tidied in memory to be graded, and your file was not changed."
+    )
 
 
 def _read_json(path: Path, max_mb: float) -> dict[str, Any]:
@@ -94,9 +98,15 @@ def _as_notebook(data: dict[str, Any], name: str) -> NotebookNode:
 
 
 _CELL_MAKERS: dict[str, Callable[..., NotebookNode]] = {
-    "code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell, "raw": nbformat.v4.new_raw_cell}
-_CELL_KEYS = {"code": ("source", "metadata", "outputs", "execution_count"),
-              "markdown": ("source", "metadata", "attachments"), "raw": ("source", "metadata", "attachments")}
+    "code": nbformat.v4.new_code_cell,
+    "markdown": nbformat.v4.new_markdown_cell,
+    "raw": nbformat.v4.new_raw_cell,
+}
+_CELL_KEYS = {
+    "code": ("source", "metadata", "outputs", "execution_count"),
+    "markdown": ("source", "metadata", "attachments"),
+    "raw": ("source", "metadata", "attachments"),
+}
 
 
 def _repaired(data: dict[str, Any]) -> dict[str, Any]:

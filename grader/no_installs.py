@@ -13,8 +13,11 @@ from typing import Any
 from grader.cell_errors import cell_label
 
 # %pip install, !pip install, !python -m pip install, !{sys.executable} -m pip install, %conda install...
-_INSTALL = re.compile(r"^(\s*)(?:%{1,2}|!)\s*(?:\S+\s+-m\s+)?(?:pip3?|conda|mamba|micromamba|uv\s+pip)"
-                      r"\s+(?:install|uninstall)\b.*$", re.MULTILINE)
+_INSTALL = re.compile(
+    r"^(\s*)(?:%{1,2}|!)\s*(?:\S+\s+-m\s+)?(?:pip3?|conda|mamba|micromamba|uv\s+pip)"
+    r"\s+(?:install|uninstall)\b.*$",
+    re.MULTILINE,
+)
 
 
 def without_installs(source: str) -> str:
@@ -25,7 +28,9 @@ def without_installs(source: str) -> str:
 def install_note(cells: list[Any], position: int, source: str) -> str:
     """The report's note for the cell at `position` (1-based), whose `source` installs packages."""
     line = next(m.group(0).strip() for m in _INSTALL.finditer(source))
-    return (f"Grading skipped the line `{line}` in {cell_label(cells, position)}: grading never installs "
-            "packages into your Python. The course's own libraries are already installed; if you need "
-            "another one, install it once in a terminal with the course's environment active, and "
-            "delete this line from the notebook.")
+    return (
+        f"Grading skipped the line `{line}` in {cell_label(cells, position)}: grading never installs "
+        "packages into your Python. The course's own libraries are already installed; if you need "
+        "another one, install it once in a terminal with the course's environment active, and "
+        "delete this line from the notebook."
+    )

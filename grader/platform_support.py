@@ -39,8 +39,9 @@ def memory_rlimit() -> bool:
     """RLIMIT_DATA in the kernel (a MemoryError at the limit); else the grader watches the kernel's
     memory with psutil and stops it when it goes over. macOS has the limit but does not apply it
     to large allocations (its malloc maps them outside the data segment), so there the watch too."""
-    return (not portable_mode() and _module_has("resource", "setrlimit", "RLIMIT_DATA")
-            and sys.platform.startswith("linux"))
+    return (
+        not portable_mode() and _module_has("resource", "setrlimit", "RLIMIT_DATA") and sys.platform.startswith("linux")
+    )
 
 
 @cache
@@ -91,8 +92,17 @@ def lock_kind() -> str:
 
 def require_linux(command: str) -> None:
     """Refuse, in one line, an instructor's command that needs what only Linux offers here."""
-    missing = [name for name, present in (("fork", fork()), ("process groups", process_groups()),
-                                          ("memory limits", memory_rlimit())) if not present]
+    missing = [
+        name
+        for name, present in (
+            ("fork", fork()),
+            ("process groups", process_groups()),
+            ("memory limits", memory_rlimit()),
+        )
+        if not present
+    ]
     if missing:
-        raise UngradableInput(f"`{command}` needs Linux (this computer lacks {', '.join(missing)}); "
-                              "learners' commands such as `grade` work here.")
+        raise UngradableInput(
+            f"`{command}` needs Linux (this computer lacks {', '.join(missing)}); "
+            "learners' commands such as `grade` work here."
+        )

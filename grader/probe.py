@@ -61,9 +61,16 @@ def _mirror(raised: dict[str, Any], call: str) -> LearnerException:
     name, bases = raised["type"], tuple(raised.get("bases", ()))
     key = (name, bases)
     if key not in _mirrors:
-        builtin = next((getattr(builtins, b) for b in bases if isinstance(getattr(builtins, b, None), type)
-                        and issubclass(getattr(builtins, b), BaseException)
-                        and b not in ("BaseException", "Exception", "object")), None)
+        builtin = next(
+            (
+                getattr(builtins, b)
+                for b in bases
+                if isinstance(getattr(builtins, b, None), type)
+                and issubclass(getattr(builtins, b), BaseException)
+                and b not in ("BaseException", "Exception", "object")
+            ),
+            None,
+        )
         parents = (LearnerException, builtin) if builtin and issubclass(builtin, Exception) else (LearnerException,)
         _mirrors[key] = type(name, parents, {"__module__": "learner"})
     error = _mirrors[key](raised.get("message", ""))
@@ -94,8 +101,9 @@ class Cell:
 class NotebookHandle:
     """What a check receives as `nb`: questions about the learner's executed notebook."""
 
-    def __init__(self, transport: Transport, execution: Execution, workdir: Path,
-                 exercise_dir: Path, timeout: float) -> None:
+    def __init__(
+        self, transport: Transport, execution: Execution, workdir: Path, exercise_dir: Path, timeout: float
+    ) -> None:
         self._transport = transport
         self._execution = execution
         self.workdir = workdir
@@ -112,8 +120,10 @@ class NotebookHandle:
     @cached_property
     def cells(self) -> list[Cell]:
         errors = {e.cell: e for e in self._execution.errors}
-        return [Cell(i, c.cell_type, c.source, self._execution.printed.get(i, ""), errors.get(i))
-                for i, c in enumerate(self._execution.notebook.cells, start=1)]
+        return [
+            Cell(i, c.cell_type, c.source, self._execution.printed.get(i, ""), errors.get(i))
+            for i, c in enumerate(self._execution.notebook.cells, start=1)
+        ]
 
     @property
     def source(self) -> str:
@@ -161,8 +171,10 @@ class NotebookHandle:
         if "not_attempted" in reply:
             raise NotAttempted(reply["not_attempted"])
         if "undefined" in reply:
-            missing = NotDefined(f"Your notebook does not define `{reply['undefined']}`. "
-                                 "Check its spelling, and that its cell runs without an error.")
+            missing = NotDefined(
+                f"Your notebook does not define `{reply['undefined']}`. "
+                "Check its spelling, and that its cell runs without an error."
+            )
             missing.name = str(reply["undefined"])
             raise missing
         if "raised" in reply:
@@ -201,12 +213,15 @@ class KernelTransport:
         if reply is None:
             self._kernel.interrupt()
             self._wait_for(client, msg_id, 3.0)
-            raise CheckTimedOut(f"{subject} did not finish within {self.timeout:g} seconds. "
-                                "Look for a loop that never ends.")
+            raise CheckTimedOut(
+                f"{subject} did not finish within {self.timeout:g} seconds. Look for a loop that never ends."
+            )
         result = reply["content"].get("user_expressions", {}).get("r", {})
         if result.get("status") != "ok":  # the learner's code replaced something the probe needs
-            raise KernelStopped(f"Your notebook changed a part of Python the grader needs "
-                                f"({result.get('ename')}: {result.get('evalue')}), so this could not be checked.")
+            raise KernelStopped(
+                f"Your notebook changed a part of Python the grader needs "
+                f"({result.get('ename')}: {result.get('evalue')}), so this could not be checked."
+            )
         return dict(json.loads(_literal(result["data"]["text/plain"])))
 
     def _wait_for(self, client: BlockingKernelClient, msg_id: str, timeout: float) -> dict[str, Any] | None:
@@ -297,6 +312,7 @@ def _refuse_objects(value: Any) -> int:
 
 def _encode_arguments(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
     """Arguments as data; a RemoteObject goes back as its reference (a model into a function)."""
+
     def enc(value: Any) -> Any:
         if isinstance(value, RemoteObject):
             return {"~": "ref", "id": value._id, "type": value.type_name, "repr": ""}

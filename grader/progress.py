@@ -125,8 +125,10 @@ class Progress:
 
     def save(self) -> None:
         """Write the state file atomically: a reader sees the old file or the new one."""
-        data = {"schema_version": SCHEMA_VERSION,
-                "exercises": {k: _entry_dict(v) for k, v in sorted(self.exercises.items())}}
+        data = {
+            "schema_version": SCHEMA_VERSION,
+            "exercises": {k: _entry_dict(v) for k, v in sorted(self.exercises.items())},
+        }
         write_atomically(self.path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
@@ -135,9 +137,11 @@ def progress_file(course_root: Path) -> Path:
 
 
 def _entry_dict(entry: ExerciseProgress) -> dict[str, Any]:
-    return {"best": asdict(entry.best) if entry.best else None,
-            "latest": asdict(entry.latest) if entry.latest else None,
-            "hints_shown": entry.hints_shown}
+    return {
+        "best": asdict(entry.best) if entry.best else None,
+        "latest": asdict(entry.latest) if entry.latest else None,
+        "hints_shown": entry.hints_shown,
+    }
 
 
 def _parse_entry(entry: Any) -> ExerciseProgress | None:
@@ -145,8 +149,7 @@ def _parse_entry(entry: Any) -> ExerciseProgress | None:
         return None
     try:
         hints = int(entry.get("hints_shown", 0))
-        return ExerciseProgress(_parse_attempt(entry.get("best")), _parse_attempt(entry.get("latest")),
-                                max(0, hints))
+        return ExerciseProgress(_parse_attempt(entry.get("best")), _parse_attempt(entry.get("latest")), max(0, hints))
     except (TypeError, ValueError, KeyError):
         return None
 

@@ -59,12 +59,13 @@ def errors_to_show(result: GradeResult) -> list[CellError]:
     return errors
 
 
-def _print_check(console: Console, check: CheckResult, compact: bool, said: set[str],
-                 stopped_at: int | None) -> None:
+def _print_check(console: Console, check: CheckResult, compact: bool, said: set[str], stopped_at: int | None) -> None:
     mark, colour = _MARKS[check.outcome]
     label = "" if check.outcome is Outcome.PASSED else f"  [{colour}]{check.outcome}[/]"
-    console.print(f" [{colour}]{mark}[/] {escape(check.description)}{label}"
-                  f"  [dim]{_points(check.points)}/{_points(check.max_points)}[/]")
+    console.print(
+        f" [{colour}]{mark}[/] {escape(check.description)}{label}"
+        f"  [dim]{_points(check.points)}/{_points(check.max_points)}[/]"
+    )
     if check.outcome is Outcome.PASSED or (compact and check.outcome is Outcome.NOT_ATTEMPTED):
         return
     message = check.message
@@ -94,12 +95,13 @@ def _say(console: Console, text: str, label: str = "", style: str = "") -> None:
         console.print(f"{pad}{escape(line)}")
 
 
-def _print_notebook_problems(console: Console, result: GradeResult, errors: list[CellError],
-                             said: set[str]) -> None:
+def _print_notebook_problems(console: Console, result: GradeResult, errors: list[CellError], said: set[str]) -> None:
     if result.stopped_at:
         where = result.stopped_where or f"cell {result.stopped_at}"
-        console.print(f"\n [red]Your notebook stopped Python in {escape(where)}[/]: "
-                      f"{escape(result.stop_reason)}. The cells after it did not run.")
+        console.print(
+            f"\n [red]Your notebook stopped Python in {escape(where)}[/]: "
+            f"{escape(result.stop_reason)}. The cells after it did not run."
+        )
         _print_blocked(console, result, result.stopped_at)
     if result.out_of_time:
         console.print("\n [red]The notebook ran out of time[/] before its last cells; look for a slow loop.")
@@ -108,8 +110,9 @@ def _print_notebook_problems(console: Console, result: GradeResult, errors: list
     first = errors[0]
     where = _capital(first.where or f"cell {first.cell}")
     if first.timed_out:
-        console.print(f"\n [red]{escape(where)} ran out of time[/]: {escape(first.evalue)}. "
-                      "Look for a loop that never ends.")
+        console.print(
+            f"\n [red]{escape(where)} ran out of time[/]: {escape(first.evalue)}. Look for a loop that never ends."
+        )
     else:
         console.print(f"\n [red]{escape(where)} raised {escape(first.ename)}[/]: {escape(first.evalue)}")
     if first.line:
@@ -133,8 +136,11 @@ def _print_blocked(console: Console, result: GradeResult, cell: int) -> None:
     blocked = [c for c in failed if c.because_of_cell == cell]
     if not blocked:
         return
-    which = "The checks below marked ✗" if len(blocked) == len(failed) else (
-        f"{len(blocked)} of the checks below" if len(blocked) > 1 else "One of the checks below")
+    which = (
+        "The checks below marked ✗"
+        if len(blocked) == len(failed)
+        else (f"{len(blocked)} of the checks below" if len(blocked) > 1 else "One of the checks below")
+    )
     if len(blocked) == 1 and len(failed) == 1:
         which = "The check below marked ✗"
     console.print(f"{_INDENT}[bold]{which} failed because of this error: fix it first.[/]")
@@ -148,21 +154,28 @@ def _print_verdict(console: Console, result: GradeResult, errors: list[CellError
         if errors:
             where = errors[0].where or f"cell {errors[0].cell}"
             what = f"{where}, which ran out of time," if errors[0].timed_out else f"the error in {where}"
-            console.print(f" {escape(_capital(what))} did not keep any check from passing (grading runs every "
-                          "cell, even after an error), but Run All in Jupyter stops there: fix or delete that cell.")
+            console.print(
+                f" {escape(_capital(what))} did not keep any check from passing (grading runs every "
+                "cell, even after an error), but Run All in Jupyter stops there: fix or delete that cell."
+            )
         return
     if status is Status.NOT_ATTEMPTED:
-        console.print(f" [yellow]Not attempted yet ({score}).[/] Replace each `...` in the notebook with "
-                      "your code, save, and grade again.")
+        console.print(
+            f" [yellow]Not attempted yet ({score}).[/] Replace each `...` in the notebook with "
+            "your code, save, and grade again."
+        )
     elif status is Status.ERROR:
-        console.print(f" [magenta]Score {score}. Some checks could not run because of a problem in the "
-                      "course itself, not in your work.[/] Please tell your instructor.")
+        console.print(
+            f" [magenta]Score {score}. Some checks could not run because of a problem in the "
+            "course itself, not in your work.[/] Please tell your instructor."
+        )
     elif any(c.because_of_cell is not None for c in result.checks if c.outcome is not Outcome.PASSED):
-        console.print(f" [bold]Score {score}.[/] Fix the error in your notebook first (above), save, "
-                      "and grade again.")
+        console.print(f" [bold]Score {score}.[/] Fix the error in your notebook first (above), save, and grade again.")
     elif next(c for c in result.checks if c.outcome is not Outcome.PASSED).outcome is Outcome.NOT_ATTEMPTED:
-        console.print(f" [bold]Score {score}.[/] Next, write the part the first check marked · needs (it still "
-                      "holds `...`), save, and grade again.")
+        console.print(
+            f" [bold]Score {score}.[/] Next, write the part the first check marked · needs (it still "
+            "holds `...`), save, and grade again."
+        )
     else:
         console.print(f" [bold]Score {score}.[/] Fix the first check marked ✗, save, and grade again.")
     if result.next_hint:

@@ -78,13 +78,21 @@ class GradeResult:
     declared_max_score: float = 0.0  # the exercise's points, when no check ran to add them up
 
     @classmethod
-    def not_graded(cls, exercise_id: str | None, notebook: str, problem: str, status: Status,
-                   max_score: float = 0.0) -> GradeResult:
+    def not_graded(
+        cls, exercise_id: str | None, notebook: str, problem: str, status: Status, max_score: float = 0.0
+    ) -> GradeResult:
         """The record of a submission that could not be graded: UNGRADABLE (the learner's file) or
         ERROR (the grader or the course), through the same formats as a graded one."""
-        return cls(exercise_id or "", exercise_id or "", notebook, (), problem=problem, problem_status=status,
-                   declared_max_score=max_score,
-                   graded_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+        return cls(
+            exercise_id or "",
+            exercise_id or "",
+            notebook,
+            (),
+            problem=problem,
+            problem_status=status,
+            declared_max_score=max_score,
+            graded_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        )
 
     @property
     def score(self) -> float:

@@ -21,8 +21,7 @@ def summarise(value: Any, limit: int = 300) -> str:
     if pd is not None and isinstance(value, pd.DataFrame):
         rows, columns = value.shape
         names = ", ".join(map(str, value.columns[:8])) + (", …" if columns > 8 else "")
-        return (f"a table of {_count(rows, 'row')} and {_count(columns, 'column')} ({names})"
-                + _first_rows(value, rows))
+        return f"a table of {_count(rows, 'row')} and {_count(columns, 'column')} ({names})" + _first_rows(value, rows)
     if pd is not None and isinstance(value, pd.Series):
         named = f" '{value.name}'" if value.name is not None else ""
         return f"a column{named} of {_count(len(value), 'value')}" + _first_rows(value, len(value))

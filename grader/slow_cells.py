@@ -30,8 +30,9 @@ class SlowCellLine:
             self._shown = True
             return
         left = max(0.0, limit - seconds)
-        line = (f"Still running {where}: {seconds:.0f} s so far, at most {left:.0f} s more "
-                f"(its time limit is {limit:g} s)")
+        line = (
+            f"Still running {where}: {seconds:.0f} s so far, at most {left:.0f} s more (its time limit is {limit:g} s)"
+        )
         width = shutil.get_terminal_size().columns - 1  # a wrapped line could not be redrawn in place
         self._write("\r\x1b[K" + (line if len(line) <= width else line[: width - 1] + "…"))
         self._shown = True

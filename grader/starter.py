@@ -50,8 +50,10 @@ def strip_source(source: str, where: str) -> str:
     for number, line in enumerate(source.splitlines(), start=1):
         if begin := _BEGIN.match(line):
             if block_start is not None:
-                raise MarkerError(f"{where}, line {number}: BEGIN SOLUTION inside another solution block "
-                                  f"(opened at line {block_start}).")
+                raise MarkerError(
+                    f"{where}, line {number}: BEGIN SOLUTION inside another solution block "
+                    f"(opened at line {block_start})."
+                )
             block_start = number
             indent = begin.group(1)
             out += [f"{indent}# YOUR CODE HERE", f"{indent}..."]

@@ -38,18 +38,21 @@ def table_problem(got: Any, expected: pd.DataFrame, name: str) -> str | None:
     if list(got.columns) != list(expected.columns):
         in_index = [c for c in expected.columns if c in (got.index.names or [])]
         if in_index:
-            return (f"{name} should have the column '{in_index[0]}', but '{in_index[0]}' is its "
-                    f"index (the row labels); .reset_index() turns it back into a column")
-        return (f"{name} should have the columns {list(expected.columns)}, in that order, "
-                f"but it has {list(got.columns)}")
+            return (
+                f"{name} should have the column '{in_index[0]}', but '{in_index[0]}' is its "
+                f"index (the row labels); .reset_index() turns it back into a column"
+            )
+        return f"{name} should have the columns {list(expected.columns)}, in that order, but it has {list(got.columns)}"
     if len(got) != len(expected):
         rows = "row" if len(expected) == 1 else "rows"
         return f"{name} should have {len(expected)} {rows}, but it has {len(got)}"
     labels = got.index.tolist()
     if labels != list(range(len(got))):
         row = next(i for i, label in enumerate(labels) if label != i)
-        return (f"the rows of {name} should be numbered 0, 1, 2, ... without gaps, but row {row} "
-                f"is numbered {labels[row]!r}; .reset_index(drop=True) renumbers them")
+        return (
+            f"the rows of {name} should be numbered 0, 1, 2, ... without gaps, but row {row} "
+            f"is numbered {labels[row]!r}; .reset_index(drop=True) renumbers them"
+        )
     for column in expected.columns:
         want, have = kind_of(expected[column]), kind_of(got[column])
         numbers = {"whole numbers", "decimal numbers"}
@@ -58,17 +61,17 @@ def table_problem(got: Any, expected: pd.DataFrame, name: str) -> str | None:
         mine = got[column].reset_index(drop=True)
         theirs = expected[column].reset_index(drop=True)
         try:
-            pdt.assert_series_equal(mine, theirs, check_dtype=False, check_names=False,
-                                    check_exact=False, rtol=1e-6)
+            pdt.assert_series_equal(mine, theirs, check_dtype=False, check_names=False, check_exact=False, rtol=1e-6)
         except AssertionError:
             for row, (a, b) in enumerate(zip(mine.tolist(), theirs.tolist(), strict=True)):
                 same = (pd.isna(a) and pd.isna(b)) or (
-                    not pd.isna(a) and not pd.isna(b)
-                    and (np.isclose(a, b) if want in numbers else a == b))
+                    not pd.isna(a) and not pd.isna(b) and (np.isclose(a, b) if want in numbers else a == b)
+                )
                 if not same:
                     first = expected.columns[0]
-                    where = f"row {row}" if column == first else (
-                        f"row {row} ({first} {expected[first].tolist()[row]!r})")
+                    where = (
+                        f"row {row}" if column == first else (f"row {row} ({first} {expected[first].tolist()[row]!r})")
+                    )
                     return f"the column '{column}' differs in {where}: expected {b!r}, got {a!r}"
             return f"the column '{column}' differs from the expected values"
     return None

@@ -47,11 +47,12 @@ BORROWED: tuple[tuple[type, str, str], ...] = (
 @cache
 def require_upstream() -> None:
     """Refuse to grade with an nbclient or jupyter_client that lacks what the grader overrides."""
-    missing = [f"{owner.__module__}.{owner.__name__}.{name}" for owner, name, _ in BORROWED
-               if not hasattr(owner, name)]
+    missing = [f"{owner.__module__}.{owner.__name__}.{name}" for owner, name, _ in BORROWED if not hasattr(owner, name)]
     if missing:
-        raise GraderError(f"This version of nbclient or jupyter_client no longer has {', '.join(missing)}, which "
-                          "the grader relies on; install the versions pyproject.toml names.")
+        raise GraderError(
+            f"This version of nbclient or jupyter_client no longer has {', '.join(missing)}, which "
+            "the grader relies on; install the versions pyproject.toml names."
+        )
 
 
 def owns_zmq_context(manager: KernelManager) -> bool:
@@ -108,8 +109,9 @@ class GradingClient(NotebookClient):
                 return dict(msg)
         return None
 
-    def output(self, outs: list[NotebookNode], msg: dict[str, Any], display_id: str | None,
-               cell_index: int) -> NotebookNode | None:
+    def output(
+        self, outs: list[NotebookNode], msg: dict[str, Any], display_id: str | None, cell_index: int
+    ) -> NotebookNode | None:
         content = msg.get("content", {})
         size = len(content.get("text", "")) + sum(len(str(v)) for v in content.get("data", {}).values())
         used = self._output_sizes.get(cell_index, 0)
@@ -162,7 +164,10 @@ class GraderKernelClient(AsyncKernelClient):
                 msg = await self.iopub_channel.get_msg(timeout=0.2)
             except Empty:
                 return False
-            if msg["msg_type"] == "status" and msg["parent_header"].get("msg_id") == msg_id \
-                    and msg["content"].get("execution_state") == "idle":
+            if (
+                msg["msg_type"] == "status"
+                and msg["parent_header"].get("msg_id") == msg_id
+                and msg["content"].get("execution_state") == "idle"
+            ):
                 self._handle_kernel_info_reply(reply)
                 return True

@@ -29,16 +29,16 @@ def kind_of(value: Any) -> str:
         return "True or False"
     if isinstance(value, numbers.Number):
         return "a number"
-    kinds = {str: "text", list: "a list", tuple: "a tuple", dict: "a dictionary", set: "a set",
-             frozenset: "a set"}
+    kinds = {str: "text", list: "a list", tuple: "a tuple", dict: "a dictionary", set: "a set", frozenset: "a set"}
     for kind, words in kinds.items():
         if isinstance(value, kind):
             return words
     if isinstance(value, RemoteObject):
         return f"a value of type {value.type_name}"
     name = type(value).__name__
-    return {"DataFrame": "a table (DataFrame)", "Series": "a column (Series)",
-            "ndarray": "a numpy array"}.get(name, f"a value of type {name}")
+    return {"DataFrame": "a table (DataFrame)", "Series": "a column (Series)", "ndarray": "a numpy array"}.get(
+        name, f"a value of type {name}"
+    )
 
 
 def difference(got: Any, expected: Any, answers: Sequence[Answer]) -> str:
@@ -46,21 +46,30 @@ def difference(got: Any, expected: Any, answers: Sequence[Answer]) -> str:
     answer = next((a for a in reversed(answers) if a.value is got), None)
     if got is None and expected is not None:
         if answer is not None and answer.kind == "call":
-            return (f"`{answer.name}` returned nothing (None): is it missing `return`, or does it print "
-                    "the answer instead of returning it?")
+            return (
+                f"`{answer.name}` returned nothing (None): is it missing `return`, or does it print "
+                "the answer instead of returning it?"
+            )
         subject = f"`{answer.name}` holds" if answer else "The result is"
-        return (f"{subject} None, which is what a function gives back when it has no `return`: "
-                "does it print the answer instead of returning it?")
+        return (
+            f"{subject} None, which is what a function gives back when it has no `return`: "
+            "does it print the answer instead of returning it?"
+        )
     have, want = kind_of(got), kind_of(expected)
     if have == want or expected is None:
         return ""
-    subject = (f"`{answer.name}` returned" if answer.kind == "call" else f"`{answer.name}` holds") \
-        if answer else "The result is"
+    subject = (
+        (f"`{answer.name}` returned" if answer.kind == "call" else f"`{answer.name}` holds")
+        if answer
+        else "The result is"
+    )
     sentence = f"{subject} {have}, not {want}."
     if have == "text" and want == "a number":
         verb = "give back" if answer is not None and answer.kind == "call" else "use"
-        sentence += (f" The quotes around {got!r} show it is text: {verb} the number itself, "
-                     "without str() or an f-string around it.")
+        sentence += (
+            f" The quotes around {got!r} show it is text: {verb} the number itself, "
+            "without str() or an f-string around it."
+        )
     elif have == "a number" and want == "text":
         sentence += " Text is written between quotes; str(...) or an f-string turns a number into text."
     return sentence
@@ -72,13 +81,21 @@ def return_in_loop(sources: Iterable[str], names: Iterable[str]) -> str:
     functions = _functions(sources)
     for name in dict.fromkeys(names):
         node = functions.get(name)
-        loop = node and next((n for n in ast.walk(node) if isinstance(n, ast.For | ast.While)
-                              and any(isinstance(s, ast.Return) for s in n.body)), None)
+        loop = node and next(
+            (
+                n
+                for n in ast.walk(node)
+                if isinstance(n, ast.For | ast.While) and any(isinstance(s, ast.Return) for s in n.body)
+            ),
+            None,
+        )
         if loop:
             word = "for" if isinstance(loop, ast.For) else "while"
-            return (f"In `{name}`, `return` is indented inside the `{word}` loop, so the function stops "
-                    f"during the first round, after the first item. Move `return` to the left, in line "
-                    f"with `{word}`, so it runs once the loop has finished.")
+            return (
+                f"In `{name}`, `return` is indented inside the `{word}` loop, so the function stops "
+                f"during the first round, after the first item. Move `return` to the left, in line "
+                f"with `{word}`, so it runs once the loop has finished."
+            )
     return ""
 
 

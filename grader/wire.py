@@ -43,9 +43,11 @@ def encode(value: Any, keep: Callable[[Any], int] | None = None, depth: int = 0)
         return {TAG: kind.__name__, "v": [nested(v) for v in value]}
     if kind is dict:
         if all(type(k) is str for k in value):
-            return {TAG: "dict", "v": {k: nested(v) for k, v in value.items()}} if TAG in value else {
-                k: nested(v) for k, v in value.items()
-            }
+            return (
+                {TAG: "dict", "v": {k: nested(v) for k, v in value.items()}}
+                if TAG in value
+                else {k: nested(v) for k, v in value.items()}
+            )
         return {TAG: "dict", "items": [[nested(k), nested(v)] for k, v in value.items()]}
     if kind in (bytes, bytearray):
         return {TAG: kind.__name__, "v": base64.b64encode(value).decode()}
@@ -87,8 +89,12 @@ def _encode_numpy(value: Any, nested: Callable[[Any], Any]) -> Any:
         return None
     if isinstance(value, np.ndarray):
         if value.dtype.kind in "biufcUSMmO?" and value.size <= MAX_ITEMS:
-            return {TAG: "ndarray", "dtype": str(value.dtype), "shape": list(value.shape),
-                    "v": [nested(v) for v in value.ravel().tolist()]}
+            return {
+                TAG: "ndarray",
+                "dtype": str(value.dtype),
+                "shape": list(value.shape),
+                "v": [nested(v) for v in value.ravel().tolist()],
+            }
         return None
     if isinstance(value, np.generic):
         return {TAG: "npscalar", "dtype": str(value.dtype), "v": nested(value.item())}
@@ -102,21 +108,26 @@ def _encode_pandas(value: Any, nested: Callable[[Any], Any]) -> Any:
     if isinstance(value, pd.Timestamp):
         return {TAG: "timestamp", "v": value.isoformat()}
     if isinstance(value, pd.Series):
-        return {TAG: "series", "name": nested(value.name), "dtype": str(value.dtype),
-                "index": _encode_index(value.index, nested),
-                "v": [nested(_plain(v)) for v in value.tolist()]}
+        return {
+            TAG: "series",
+            "name": nested(value.name),
+            "dtype": str(value.dtype),
+            "index": _encode_index(value.index, nested),
+            "v": [nested(_plain(v)) for v in value.tolist()],
+        }
     if isinstance(value, pd.DataFrame):
-        return {TAG: "dataframe",
-                "columns": [nested(c) for c in value.columns.tolist()],
-                "dtypes": [str(t) for t in value.dtypes.tolist()],
-                "index": _encode_index(value.index, nested),
-                "v": [[nested(_plain(v)) for v in column.tolist()] for _, column in value.items()]}
+        return {
+            TAG: "dataframe",
+            "columns": [nested(c) for c in value.columns.tolist()],
+            "dtypes": [str(t) for t in value.dtypes.tolist()],
+            "index": _encode_index(value.index, nested),
+            "v": [[nested(_plain(v)) for v in column.tolist()] for _, column in value.items()],
+        }
     return None
 
 
 def _encode_index(index: Any, nested: Callable[[Any], Any]) -> Any:
-    return {"name": nested(index.name), "dtype": str(index.dtype),
-            "v": [nested(_plain(v)) for v in index.tolist()]}
+    return {"name": nested(index.name), "dtype": str(index.dtype), "v": [nested(_plain(v)) for v in index.tolist()]}
 
 
 def _plain(value: Any) -> Any:

@@ -61,8 +61,9 @@ class KernelZygote:
         self._start()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         self._stop()
         self._folder.cleanup()
 
@@ -73,7 +74,12 @@ class KernelZygote:
         python = os.environ.get("GRADER_PYTHON", sys.executable)
         self._process = subprocess.Popen(
             [python, "-Xfrozen_modules=off", "-m", "grader.zygote_main", self.address],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=env,
+        )
         said = self._process.stdout
         assert said is not None
         ready, _, _ = select.select([said], [], [], _START_TIMEOUT)
@@ -179,7 +185,7 @@ class ZygoteProvisioner(LocalProvisioner):
     address = ""
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
-        argv = cmd[cmd.index("grader.kernel_main") + 1:]  # the interpreter is the zygote's own
+        argv = cmd[cmd.index("grader.kernel_main") + 1 :]  # the interpreter is the zygote's own
         process = ForkedKernel(self.address, argv, str(kwargs["cwd"]), dict(kwargs["env"]))
         self.process = process  # type: ignore[assignment]  # quacks like the Popen it replaces
         self.pid = self.pgid = process.pid

@@ -25,8 +25,9 @@ def write_nb(cells: Sequence[str], path: Path) -> Path:
     return path
 
 
-def write_exercise(folder: Path, checks: str, toml_extra: str = "", exercise_id: str = "demo",
-                   cells: Sequence[str] = ("value = ...",)) -> Path:
+def write_exercise(
+    folder: Path, checks: str, toml_extra: str = "", exercise_id: str = "demo", cells: Sequence[str] = ("value = ...",)
+) -> Path:
     """An exercise folder with a starter notebook, its checks and exercise.toml."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "exercise.toml").write_text(
@@ -41,20 +42,23 @@ def write_exercise(folder: Path, checks: str, toml_extra: str = "", exercise_id:
 @pytest.fixture
 def exercise(tmp_path: Path) -> Callable[..., Path]:
     """Make an exercise folder in tmp_path: exercise(checks, toml_extra=...)."""
+
     def make(checks: str, toml_extra: str = "", cells: Sequence[str] = ("value = ...",)) -> Path:
         return write_exercise(tmp_path / "exercises" / "00-test" / "demo", checks, toml_extra, cells=cells)
+
     return make
 
 
-def run_grade(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-              timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_grade(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """Run the real `grade` command, as a learner would."""
     import os
 
     full_env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
-    return subprocess.run([*GRADE, *args], cwd=cwd or REPO, env=full_env, capture_output=True,
-                          text=True, timeout=timeout)
-
+    return subprocess.run(
+        [*GRADE, *args], cwd=cwd or REPO, env=full_env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -17,8 +17,9 @@ from grader.errors import GraderBroken, UngradableInput
 _WAIT_FOR_WORKERS_SECONDS = 60
 
 
-def run_on_cluster(jobs: Iterable[GradingJob], address: str, on_done: Callable[[JobOutcome], None],
-                   say: Callable[[str], None]) -> None:
+def run_on_cluster(
+    jobs: Iterable[GradingJob], address: str, on_done: Callable[[JobOutcome], None], say: Callable[[str], None]
+) -> None:
     """Grade every job on the Dask cluster whose scheduler is at `address`."""
     try:
         from distributed import Client, as_completed
@@ -47,8 +48,9 @@ def run_on_cluster(jobs: Iterable[GradingJob], address: str, on_done: Callable[[
             try:
                 outcome = future.result()
             except Exception as err:  # the worker died or could not run the grader
-                outcome = crashed(job, f"The Dask worker failed while grading this notebook ({type(err).__name__}: "
-                                       f"{err}).")
+                outcome = crashed(
+                    job, f"The Dask worker failed while grading this notebook ({type(err).__name__}: {err})."
+                )
             on_done(outcome)
             if (following := next(pending, None)) is not None:
                 submit(following)
@@ -61,17 +63,22 @@ def _ready_workers(client: Any, address: str, say: Callable[[str], None]) -> int
     try:
         client.wait_for_workers(1, timeout=_WAIT_FOR_WORKERS_SECONDS)
     except TimeoutError:
-        raise GraderBroken(f"The scheduler at {address} has no workers: start some with `dask worker {address}`.") \
-            from None
+        raise GraderBroken(
+            f"The scheduler at {address} has no workers: start some with `dask worker {address}`."
+        ) from None
     try:
         reports = client.run(worker_report)
     except Exception as err:  # the function cannot even be loaded there: no grader installed
-        raise GraderBroken(f"The workers cannot run the grader ({type(err).__name__}: {err}). "
-                           "Install the course on every worker (pip install -e .).") from None
+        raise GraderBroken(
+            f"The workers cannot run the grader ({type(err).__name__}: {err}). "
+            "Install the course on every worker (pip install -e .)."
+        ) from None
     missing = sorted(w for w, report in reports.items() if not report["course"])
     if missing:
-        raise GraderBroken(f"These workers have no course installed: {', '.join(missing)}. "
-                           "Install it there (pip install -e .) and start them from the course folder.")
+        raise GraderBroken(
+            f"These workers have no course installed: {', '.join(missing)}. "
+            "Install it there (pip install -e .) and start them from the course folder."
+        )
     if any(n > 1 for n in client.nthreads().values()):
         say("Each worker grades one notebook at a time: start workers with --nthreads 1 and more --nworkers.")
     return max(1, len(reports))

@@ -37,9 +37,11 @@ def cohort_pairs(book: Gradebook, notebooks: Notebooks, starters: Starters) -> l
         return None
     pairs: list[SimilarPair] = []
     for exercise in book.exercises:
-        codes = {learner: _code(notebooks[learner, key])
-                 for (learner, key), record in book.records.items()
-                 if key == exercise and record["status"] not in (ERROR, UNGRADABLE) and (learner, key) in notebooks}
+        codes = {
+            learner: _code(notebooks[learner, key])
+            for (learner, key), record in book.records.items()
+            if key == exercise and record["status"] not in (ERROR, UNGRADABLE) and (learner, key) in notebooks
+        }
         starter = _code(starters[exercise]) if exercise in starters else ""
         pairs += similar_pairs(exercise, codes, starter)
     return sorted(pairs, key=lambda p: -p.similarity)

@@ -43,9 +43,15 @@ class Gradebook:
         flagged = any(self.unsandboxed(learner) for learner in self.learners)  # the column only when it matters
         writer.writerow(["learner", *self.exercises, "total", "out_of", *(["graded_unsandboxed"] if flagged else [])])
         for learner in self.learners:
-            writer.writerow([learner, *(self.cell(learner, e) for e in self.exercises),
-                             _number(self.total(learner)), _number(self.max_total()),
-                             *([" ".join(self.unsandboxed(learner))] if flagged else [])])
+            writer.writerow(
+                [
+                    learner,
+                    *(self.cell(learner, e) for e in self.exercises),
+                    _number(self.total(learner)),
+                    _number(self.max_total()),
+                    *([" ".join(self.unsandboxed(learner))] if flagged else []),
+                ]
+            )
         return out.getvalue()
 
     def to_json(self) -> str:
@@ -55,19 +61,32 @@ class Gradebook:
             scores = {}
             for exercise in self.exercises:
                 if (record := self.records.get((learner, exercise))) is not None:
-                    scores[exercise] = {"score": record["score"], "max_score": record["max_score"],
-                                        "status": record["status"], "result": f"results/{learner}/{exercise}.json",
-                                    "sandbox": record.get("sandbox", "")}
-            unmatched = [r["notebook"] for (who, key), r in sorted(self.records.items())
-                         if who == learner and key not in self.exercises]
-            learners.append({"learner": learner, "scores": scores, "total": self.total(learner),
-                             "max_total": self.max_total(), "unmatched": unmatched})
+                    scores[exercise] = {
+                        "score": record["score"],
+                        "max_score": record["max_score"],
+                        "status": record["status"],
+                        "result": f"results/{learner}/{exercise}.json",
+                        "sandbox": record.get("sandbox", ""),
+                    }
+            unmatched = [
+                r["notebook"]
+                for (who, key), r in sorted(self.records.items())
+                if who == learner and key not in self.exercises
+            ]
+            learners.append(
+                {
+                    "learner": learner,
+                    "scores": scores,
+                    "total": self.total(learner),
+                    "max_total": self.max_total(),
+                    "unmatched": unmatched,
+                }
+            )
         return json.dumps({"exercises": exercises, "learners": learners}, indent=2, ensure_ascii=False) + "\n"
 
     def unsandboxed(self, learner: str) -> list[str]:
         """The exercises of `learner` whose kernel ran without the sandbox (`--unsandboxed`)."""
-        return [e for e in self.exercises
-                if (self.records.get((learner, e)) or {}).get("sandbox") == UNSANDBOXED]
+        return [e for e in self.exercises if (self.records.get((learner, e)) or {}).get("sandbox") == UNSANDBOXED]
 
     def _graded(self, learner: str) -> list[dict[str, Any]]:
         found = (self.records.get((learner, e)) for e in self.exercises)

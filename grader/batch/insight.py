@@ -57,8 +57,9 @@ class Timing:
 
 def scores(book: Gradebook, exercise: str) -> list[float]:
     """The scores of an exercise's submissions; a grader error is no one's score."""
-    return [float(r["score"]) for (_, key), r in sorted(book.records.items())
-            if key == exercise and r["status"] != ERROR]
+    return [
+        float(r["score"]) for (_, key), r in sorted(book.records.items()) if key == exercise and r["status"] != ERROR
+    ]
 
 
 def check_rates(book: Gradebook) -> list[CheckRate]:
@@ -116,6 +117,8 @@ def stuck_learners(book: Gradebook) -> list[Stuck]:
 
 def timings(book: Gradebook) -> list[Timing]:
     """How long each submission took to grade, the slowest first."""
-    found = [Timing(learner, key, r.get("notebook", ""), float(r.get("batch", {}).get("seconds", 0.0)))
-             for (learner, key), r in book.records.items()]
+    found = [
+        Timing(learner, key, r.get("notebook", ""), float(r.get("batch", {}).get("seconds", 0.0)))
+        for (learner, key), r in book.records.items()
+    ]
     return sorted(found, key=lambda t: (-t.seconds, t.learner, t.exercise))

@@ -114,8 +114,10 @@ def _refuse_unsandboxed(job: GradingJob) -> None:
     from grader.sandbox import UNSANDBOXED, sandbox_status
 
     if sandbox_status() == UNSANDBOXED and not job.unsandboxed:
-        raise GraderError(f"{socket.gethostname()} cannot sandbox the notebooks it grades; "
-                          "grade there with --unsandboxed, or on Linux with Landlock.")
+        raise GraderError(
+            f"{socket.gethostname()} cannot sandbox the notebooks it grades; "
+            "grade there with --unsandboxed, or on Linux with Landlock."
+        )
 
 
 def _exercise_here(job: GradingJob) -> Exercise:
@@ -135,8 +137,9 @@ def _exercise_here(job: GradingJob) -> Exercise:
     return exercise
 
 
-def not_graded_record(exercise_id: str | None, source: str, status: Status, message: str,
-                      max_score: float) -> tuple[dict[str, Any], str]:
+def not_graded_record(
+    exercise_id: str | None, source: str, status: Status, message: str, max_score: float
+) -> tuple[dict[str, Any], str]:
     """The records of a submission that could not be graded, made as a graded one's are."""
     return _records(GradeResult.not_graded(exercise_id, source, message, status, max_score), source)
 
@@ -155,8 +158,13 @@ def finish(job: GradingJob, record: dict[str, Any], gradescope: str | None, seco
 
 
 def stamp(record: dict[str, Any], learner: str, source: str, content_hash: str, seconds: float = 0.0) -> None:
-    record["batch"] = {"learner": learner, "source": source, "content_hash": content_hash,
-                       "host": socket.gethostname(), "seconds": round(seconds, 3)}
+    record["batch"] = {
+        "learner": learner,
+        "source": source,
+        "content_hash": content_hash,
+        "host": socket.gethostname(),
+        "seconds": round(seconds, 3),
+    }
 
 
 def crashed(job: GradingJob, message: str, seconds: float = 0.0) -> JobOutcome:

@@ -52,8 +52,12 @@ class CourseIndex:
         claimed = exercise_id_in(data)
         for exercise_id in (claimed, Path(notebook_name).stem):
             if exercise_id in self.broken:
-                return Match(None, exercise_id, f"The exercise '{exercise_id}' is broken: {self.broken[exercise_id]}",
-                             course_fault=True)
+                return Match(
+                    None,
+                    exercise_id,
+                    f"The exercise '{exercise_id}' is broken: {self.broken[exercise_id]}",
+                    course_fault=True,
+                )
             if exercise_id in self.exercises:
                 return Match(self.exercises[exercise_id], exercise_id)
         named = self.by_name.get(_plain(notebook_name), [])

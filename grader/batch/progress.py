@@ -30,8 +30,15 @@ class _RateColumn(ProgressColumn):
 @contextmanager
 def progress_bar(total: int, console: Console) -> Iterator[Callable[[], None]]:
     """Show a bar for `total` submissions; yield the function that marks one as done."""
-    columns = (TextColumn("grading"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
-               TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn())
+    columns = (
+        TextColumn("grading"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        _RateColumn(),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=console, speed_estimate_period=30) as progress:
         task = progress.add_task("grading", total=total)
         yield lambda: progress.advance(task)

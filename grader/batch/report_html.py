@@ -97,11 +97,19 @@ def render_report(book: Gradebook, pairs: Sequence[SimilarPair] | None) -> str:
     times = timings(book)
     template = Environment(autoescape=True).from_string(_PAGE)
     return template.render(
-        book=book, learners=len(book.learners), notebooks=len(book.records),
-        rates=rates, rates_png=_rates_plot(rates) if rates else "",
-        failures=common_failures(book), stuck=stuck_learners(book), pairs=pairs, pairs_shown=PAIRS_SHOWN,
+        book=book,
+        learners=len(book.learners),
+        notebooks=len(book.records),
+        rates=rates,
+        rates_png=_rates_plot(rates) if rates else "",
+        failures=common_failures(book),
+        stuck=stuck_learners(book),
+        pairs=pairs,
+        pairs_shown=PAIRS_SHOWN,
         score_plots=[(e, _scores_plot(scores(book, e), book.max_score(e))) for e in book.exercises],
-        times=times, times_png=_times_plot([t.seconds for t in times]) if times else "", slowest=SLOWEST,
+        times=times,
+        times_png=_times_plot([t.seconds for t in times]) if times else "",
+        slowest=SLOWEST,
     )
 
 
@@ -134,8 +142,7 @@ def _rates_plot(rates: list[CheckRate]) -> str:
     figure = _figure(8, 0.9 + 0.32 * len(rates))
     axes = figure.add_subplot()
     labels = [_short(f"{c.exercise}: {c.description}") for c in rates]
-    axes.barh(labels, [100 * c.rate for c in rates],
-              color=["#c0392b" if c.rate < 0.5 else "#3f6fb5" for c in rates])
+    axes.barh(labels, [100 * c.rate for c in rates], color=["#c0392b" if c.rate < 0.5 else "#3f6fb5" for c in rates])
     axes.invert_yaxis()  # the hardest check on top
     axes.set_xlim(0, 100)
     axes.set_xlabel("% of attempts that passed")

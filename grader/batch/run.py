@@ -70,9 +70,13 @@ def grade_batch(options: BatchOptions, console: Console) -> BatchReport:
         records, todo = _split(planned, store, options.gradescope)
         report = BatchReport(kept=len(records))
         learners = sorted({learner for learner, _ in planned})
-        console.print(f"{len(planned)} notebooks from {len(learners)} learners: {len(todo)} to grade, "
-                      f"{report.kept} already graded.", highlight=False)
+        console.print(
+            f"{len(planned)} notebooks from {len(learners)} learners: {len(todo)} to grade, "
+            f"{report.kept} already graded.",
+            highlight=False,
+        )
         with progress_bar(len(todo), console) as advance:
+
             def done(outcome: JobOutcome) -> None:
                 store.save(outcome)
                 records[outcome.learner, outcome.key] = outcome.record
@@ -80,19 +84,28 @@ def grade_batch(options: BatchOptions, console: Console) -> BatchReport:
                 advance()
 
             _grade(todo, options, index, extra, done, console)
-        report.gradebook = Gradebook([e for e in index.order() if any(key == e for _, key in records)],
-                                     learners, records)
+        report.gradebook = Gradebook(
+            [e for e in index.order() if any(key == e for _, key in records)], learners, records
+        )
         _publish(report.gradebook, options.out)
-        write_cohort_files(report.gradebook, options.out, {k: p.submission.read for k, p in planned.items()},
-                           {p.match.exercise.id: p.match.exercise.starter.read_bytes
-                            for p in planned.values() if p.match.exercise is not None})
+        write_cohort_files(
+            report.gradebook,
+            options.out,
+            {k: p.submission.read for k, p in planned.items()},
+            {
+                p.match.exercise.id: p.match.exercise.starter.read_bytes
+                for p in planned.values()
+                if p.match.exercise is not None
+            },
+        )
     report.errors = sum(r["status"] == ERROR for r in records.values())
     print_summary(report.gradebook, console)
     return report
 
 
-def _split(planned: dict[tuple[str, str], _Planned], store: ResultsStore,
-           gradescope: bool) -> tuple[dict[tuple[str, str], dict[str, Any]], list[_Planned]]:
+def _split(
+    planned: dict[tuple[str, str], _Planned], store: ResultsStore, gradescope: bool
+) -> tuple[dict[tuple[str, str], dict[str, Any]], list[_Planned]]:
     """The records an earlier run made from the same content, and what is left to grade."""
     kept: dict[tuple[str, str], dict[str, Any]] = {}
     todo: list[_Planned] = []
@@ -105,8 +118,14 @@ def _split(planned: dict[tuple[str, str], _Planned], store: ResultsStore,
     return kept, todo
 
 
-def _grade(todo: list[_Planned], options: BatchOptions, index: CourseIndex, extra: _ExtraChecks,
-           done: Callable[[JobOutcome], None], console: Console) -> None:
+def _grade(
+    todo: list[_Planned],
+    options: BatchOptions,
+    index: CourseIndex,
+    extra: _ExtraChecks,
+    done: Callable[[JobOutcome], None],
+    console: Console,
+) -> None:
     """Record the unmatched notebooks, then grade the others here or on the cluster."""
     for item in todo:
         if item.match.exercise is None:  # nothing to run: no worker needed
@@ -131,8 +150,9 @@ def _publish(book: Gradebook, out: Path) -> None:
     write_atomically(out / "summary.md", to_markdown(book))
 
 
-def _plan(submissions: list[Submission], index: CourseIndex, extra: _ExtraChecks,
-          console: Console) -> dict[tuple[str, str], _Planned]:
+def _plan(
+    submissions: list[Submission], index: CourseIndex, extra: _ExtraChecks, console: Console
+) -> dict[tuple[str, str], _Planned]:
     """Match each notebook and hash what its grade depends on; one notebook per learner and exercise."""
     planned: dict[tuple[str, str], _Planned] = {}
     fingerprints: dict[str, str] = {}
@@ -152,8 +172,11 @@ def _plan(submissions: list[Submission], index: CourseIndex, extra: _ExtraChecks
         if earlier is not None:
             item = _preferred(earlier, item)
             dropped = submission.source if item is earlier else earlier.submission.source
-            console.print(f"{submission.learner} has several notebooks for {match.key}: grading "
-                          f"{item.submission.source}, ignoring {dropped}", highlight=False)
+            console.print(
+                f"{submission.learner} has several notebooks for {match.key}: grading "
+                f"{item.submission.source}, ignoring {dropped}",
+                highlight=False,
+            )
         planned[submission.learner, match.key] = item
     return planned
 
@@ -166,20 +189,29 @@ def _preferred(earlier: _Planned, later: _Planned) -> _Planned:
     return later
 
 
-def _jobs(items: list[_Planned], index: CourseIndex, extra: _ExtraChecks, gradescope: bool,
-          unsandboxed: bool) -> Iterator[GradingJob]:
+def _jobs(
+    items: list[_Planned], index: CourseIndex, extra: _ExtraChecks, gradescope: bool, unsandboxed: bool
+) -> Iterator[GradingJob]:
     """The grading jobs, made one at a time so the notebooks are read only when they are sent."""
     for item in items:
         exercise = item.match.exercise
         assert exercise is not None
         limits = exercise.limits
         yield GradingJob(
-            learner=item.submission.learner, key=item.match.key, source=item.submission.source,
-            exercise_id=exercise.id, max_score=exercise.points, course_root=str(index.root),
-            exercise_fingerprint=item.exercise_fingerprint, content_hash=item.content_hash,
-            notebook_name=item.submission.name, notebook=item.submission.read(),
-            extra_checks=extra.files(exercise.id), gradescope=gradescope,
-            time_limit=limits.total_timeout + 20 * limits.cell_timeout + 120, unsandboxed=unsandboxed,
+            learner=item.submission.learner,
+            key=item.match.key,
+            source=item.submission.source,
+            exercise_id=exercise.id,
+            max_score=exercise.points,
+            course_root=str(index.root),
+            exercise_fingerprint=item.exercise_fingerprint,
+            content_hash=item.content_hash,
+            notebook_name=item.submission.name,
+            notebook=item.submission.read(),
+            extra_checks=extra.files(exercise.id),
+            gradescope=gradescope,
+            time_limit=limits.total_timeout + 20 * limits.cell_timeout + 120,
+            unsandboxed=unsandboxed,
         )
 
 
@@ -204,6 +236,7 @@ class _ExtraChecks:
         if exercise_id not in self._files:
             own = self.folder / exercise_id
             chosen = own if own.is_dir() else self.folder
-            self._files[exercise_id] = tuple((p.name, p.read_text(encoding="utf-8"))
-                                             for p in sorted(chosen.glob("test_*.py")))
+            self._files[exercise_id] = tuple(
+                (p.name, p.read_text(encoding="utf-8")) for p in sorted(chosen.glob("test_*.py"))
+            )
         return self._files[exercise_id]

@@ -24,7 +24,7 @@ THRESHOLD = 0.33  # share of one notebook's own code found in the other (copydet
 # Filtered characters in common: identical right answers to a one-line task share ~35; one borrowed
 # six-line function ~85 (measured on tests/batch/test_similarity.py's cohorts).
 MIN_SHARED = 60
-_MARK = ('<mark>', '</mark>')
+_MARK = ("<mark>", "</mark>")
 
 
 @dataclass(frozen=True)
@@ -51,19 +51,23 @@ def notebook_code(data: bytes) -> str:
         if isinstance(cell, dict) and cell.get("cell_type") == "code":
             source = cell.get("source", "")
             text = "".join(source) if isinstance(source, list) else str(source)
-            parts.append("\n".join("#" + line if line.lstrip()[:1] in ("%", "!") else line
-                                   for line in text.splitlines()))
+            parts.append(
+                "\n".join("#" + line if line.lstrip()[:1] in ("%", "!") else line for line in text.splitlines())
+            )
     return "\n\n".join(parts) + "\n"
 
 
-def similar_pairs(exercise: str, codes: dict[str, str], starter: str = "", threshold: float = THRESHOLD,
-                  min_shared: int = MIN_SHARED) -> list[SimilarPair]:
+def similar_pairs(
+    exercise: str, codes: dict[str, str], starter: str = "", threshold: float = THRESHOLD, min_shared: int = MIN_SHARED
+) -> list[SimilarPair]:
     """The pairs among `codes` (learner -> code) alike beyond `starter`, most alike first."""
     from copydetect import CodeFingerprint, compare_files
 
     boilerplate = list(_fingerprint(starter, 1, [], CodeFingerprint).hashes) if starter.strip() else []
-    prints = {who: _fingerprint(code, GUARANTEE - NOISE + 1, boilerplate, CodeFingerprint)
-              for who, code in sorted(codes.items())}
+    prints = {
+        who: _fingerprint(code, GUARANTEE - NOISE + 1, boilerplate, CodeFingerprint)
+        for who, code in sorted(codes.items())
+    }
     prints = {who: fp for who, fp in prints.items() if fp.hashes}  # the starter alone: nothing to compare
     pairs = []
     for (one, a), (two, b) in itertools.combinations(prints.items(), 2):
@@ -72,8 +76,17 @@ def similar_pairs(exercise: str, codes: dict[str, str], starter: str = "", thres
         shared, (sim_a, sim_b), (slices_a, slices_b) = compare_files(a, b)
         if shared < min_shared or max(sim_a, sim_b) < threshold:
             continue
-        pairs.append(SimilarPair(exercise, one, two, float(max(sim_a, sim_b)), int(shared),
-                                 _highlight(a.raw_code, slices_a), _highlight(b.raw_code, slices_b)))
+        pairs.append(
+            SimilarPair(
+                exercise,
+                one,
+                two,
+                float(max(sim_a, sim_b)),
+                int(shared),
+                _highlight(a.raw_code, slices_a),
+                _highlight(b.raw_code, slices_b),
+            )
+        )
     return sorted(pairs, key=lambda p: (-p.similarity, -p.shared, p.first, p.second))
 
 

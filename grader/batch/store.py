@@ -62,8 +62,9 @@ class ResultsStore:
         return self.out / "gradescope" / learner / key / "results.json"
 
     def save(self, outcome: JobOutcome) -> None:
-        write_atomically(self.path(outcome.learner, outcome.key),
-                         json.dumps(outcome.record, indent=2, ensure_ascii=False) + "\n")
+        write_atomically(
+            self.path(outcome.learner, outcome.key), json.dumps(outcome.record, indent=2, ensure_ascii=False) + "\n"
+        )
         gradescope = self.gradescope_path(outcome.learner, outcome.key)
         if outcome.gradescope is not None:
             write_atomically(gradescope, outcome.gradescope)

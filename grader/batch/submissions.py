@@ -47,8 +47,13 @@ def find_submissions(path: Path) -> Discovery:
     """Every notebook in `path` (a folder or a zip), each attributed to its learner."""
     if path.is_dir():
         files = {p.relative_to(path).as_posix(): p for p in sorted(path.rglob("*")) if p.is_file()}
-        return _discover(list(files), lambda rel: files[rel].read_bytes(),
-                         lambda rel: (files[rel], None), f"{path.name}/", unwrap=False)
+        return _discover(
+            list(files),
+            lambda rel: files[rel].read_bytes(),
+            lambda rel: (files[rel], None),
+            f"{path.name}/",
+            unwrap=False,
+        )
     if path.is_file() and zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             names = [info.filename for info in archive.infolist() if not info.is_dir()]
@@ -56,12 +61,18 @@ def find_submissions(path: Path) -> Discovery:
         def read(rel: str) -> bytes:
             with zipfile.ZipFile(path) as archive:
                 return archive.read(rel)
+
         return _discover(names, read, lambda rel: (path, rel), f"{path.name}:", unwrap=True)
     raise UngradableInput(f"{path} is neither a folder nor a zip file of submissions.")
 
 
-def _discover(names: list[str], read: Callable[[str], bytes], locate: Callable[[str], tuple[Path, str | None]],
-              prefix: str, unwrap: bool) -> Discovery:
+def _discover(
+    names: list[str],
+    read: Callable[[str], bytes],
+    locate: Callable[[str], tuple[Path, str | None]],
+    prefix: str,
+    unwrap: bool,
+) -> Discovery:
     notebooks = [n for n in names if n.endswith(".ipynb") and not _skipped(n)]
     found = Discovery()
     exports = sorted((n for n in names if PurePosixPath(n).name == GRADESCOPE_METADATA), key=len)

@@ -20,8 +20,11 @@ def _jupyter_book() -> str:
 
 
 def _run_builder(source: Path, out: Path, builder: str) -> str:
-    done = subprocess.run([_jupyter_book(), "build", str(source), "--path-output", str(out), "--builder", builder],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [_jupyter_book(), "build", str(source), "--path-output", str(out), "--builder", builder],
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
         raise GraderBroken(f"The book did not build ({builder}): {lines[-1] if lines else 'jupyter-book failed'}")
@@ -43,8 +46,9 @@ def build_book(course_root: Path, out: Path, pdf: bool = False, execute: bool = 
 
     `execute=False` leaves lessons as they are stored (without outputs): a quick build for checking
     the book's structure, not one to publish."""
-    source = write_book_source(course_root, out / "src", course_root / ".cache" / "book-jupyter-cache",
-                               "katex/loader.js", execute)
+    source = write_book_source(
+        course_root, out / "src", course_root / ".cache" / "book-jupyter-cache", "katex/loader.js", execute
+    )
     log = _run_builder(source, out, "html")
     html = out / "_build" / "html"
     if not pdf:
@@ -52,8 +56,12 @@ def build_book(course_root: Path, out: Path, pdf: bool = False, execute: bool = 
     missing = [tool for tool in ("xelatex", "latexmk") if shutil.which(tool) is None]
     if missing:
         _run_builder(source, out, "latex")
-        return BookBuild(html, None, f"No PDF: {' and '.join(missing)} not found (install a TeX distribution, e.g. "
-                         f"Debian's texlive-xetex and latexmk). The LaTeX sources are in {out / '_build' / 'latex'}.",
-                         log)
+        return BookBuild(
+            html,
+            None,
+            f"No PDF: {' and '.join(missing)} not found (install a TeX distribution, e.g. "
+            f"Debian's texlive-xetex and latexmk). The LaTeX sources are in {out / '_build' / 'latex'}.",
+            log,
+        )
     _run_builder(source, out, "pdflatex")
     return BookBuild(html, out / "_build" / "latex" / "course.pdf", "", log)

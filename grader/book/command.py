@@ -12,8 +12,13 @@ from grader.instructor.common import course_root, one_line_errors
 
 @click.command("build-book")
 @click.option("--pdf", is_flag=True, help="Also build a PDF through LaTeX (needs xelatex and latexmk).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build/book"),
-              show_default=True, help="Where the book is built.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build/book"),
+    show_default=True,
+    help="Where the book is built.",
+)
 def build_book_command(pdf: bool, out: Path) -> None:
     """Build the book edition (jupyter-book 1.x) from the course folders; solutions are left out."""
     from grader.book.build import build_book

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 _HTML_ADMONITION = re.compile(
-    r'<div class="admonition ([\w-]+)">\s*<p class="admonition-title">(.*?)</p>\s*(.*?)\s*</div>', re.S)
+    r'<div class="admonition ([\w-]+)">\s*<p class="admonition-title">(.*?)</p>\s*(.*?)\s*</div>', re.S
+)
 _DETAILS = re.compile(r'<details(?: class="([\w-]+)")?>\s*<summary>(.*?)</summary>\s*(.*?)\s*</details>', re.S)
 _MATERIAL = re.compile(r'^(!!!|\?\?\?\+?) *([\w-]+)(?: +"(.*?)")?\n((?:(?: {4}.*)?\n)+)', re.M)
 

@@ -35,15 +35,19 @@ def _copy_lesson(source: Path, target: Path) -> None:
 
 
 def _exercise_page(exercise: Exercise, course_root: Path) -> str:
-    hints = "\n".join(f"\n```{{admonition}} Hint {i}\n:class: tip dropdown\n{hint}\n```\n"
-                      for i, hint in enumerate(exercise.hints, start=1))
+    hints = "\n".join(
+        f"\n```{{admonition}} Hint {i}\n:class: tip dropdown\n{hint}\n```\n"
+        for i, hint in enumerate(exercise.hints, start=1)
+    )
     folder = exercise.folder.relative_to(course_root)
-    return (f"# Exercise: {exercise.title}\n\n"
-            f"**{exercise.points:g} points.** The starter notebook is on the next page; work in a copy of "
-            f"`{folder / exercise.notebook_name}` from the course folder, then grade it:\n\n"
-            f"```bash\ngrade {exercise.id}\n```\n\n"
-            "The grader runs your notebook in a fresh Python and tells you which checks passed, which did "
-            "not and why. Stuck? Open the hints one at a time.\n" + hints)
+    return (
+        f"# Exercise: {exercise.title}\n\n"
+        f"**{exercise.points:g} points.** The starter notebook is on the next page; work in a copy of "
+        f"`{folder / exercise.notebook_name}` from the course folder, then grade it:\n\n"
+        f"```bash\ngrade {exercise.id}\n```\n\n"
+        "The grader runs your notebook in a fresh Python and tells you which checks passed, which did "
+        "not and why. Stuck? Open the hints one at a time.\n" + hints
+    )
 
 
 def write_book_source(course_root: Path, target: Path, cache: Path, math_loader: str, execute: bool = True) -> Path:
@@ -73,9 +77,13 @@ def _write(course_root: Path, out: Path, cache: Path, math_loader: str, execute:
     for exercise in all_exercises(course_root):
         exercises.setdefault(exercise.module, []).append(exercise)
     parts = []
-    intro = [f"# {TITLE}\n", "A self-paced course, from your first line of Python to shipping and monitoring an AI "
-             "feature. This is the book edition of the course site: the same lessons and exercises, to read "
-             "offline or print.\n", "## The roadmap\n"]
+    intro = [
+        f"# {TITLE}\n",
+        "A self-paced course, from your first line of Python to shipping and monitoring an AI "
+        "feature. This is the book edition of the course site: the same lessons and exercises, to read "
+        "offline or print.\n",
+        "## The roadmap\n",
+    ]
     for module_dir in sorted(p for p in (course_root / "docs" / "modules").iterdir() if (p / "index.md").is_file()):
         module = module_dir.name
         meta = read_module_meta(module_dir / "index.md")
@@ -95,10 +103,18 @@ def _write(course_root: Path, out: Path, cache: Path, math_loader: str, execute:
             page.parent.mkdir(parents=True, exist_ok=True)
             page.with_suffix(".md").write_text(_exercise_page(exercise, course_root))
             shutil.copy(exercise.starter, page.with_name(f"{exercise.id}-starter.ipynb"))
-            sections.append({"file": f"exercises/{module}/{exercise.id}",
-                             "sections": [{"file": f"exercises/{module}/{exercise.id}-starter"}]})
-        parts.append({"caption": f"{module[:2]} {title}",
-                      "chapters": [{"file": f"modules/{module}/index", "sections": sections}]})
+            sections.append(
+                {
+                    "file": f"exercises/{module}/{exercise.id}",
+                    "sections": [{"file": f"exercises/{module}/{exercise.id}-starter"}],
+                }
+            )
+        parts.append(
+            {
+                "caption": f"{module[:2]} {title}",
+                "chapters": [{"file": f"modules/{module}/index", "sections": sections}],
+            }
+        )
     (out / "intro.md").write_text("\n".join(intro) + "\n")
     toc = {"format": "jb-book", "root": "intro", "parts": parts}
     (out / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
@@ -113,17 +129,28 @@ def _config(cache: Path, math_loader: str, execute: bool) -> dict[str, object]:
         "title": TITLE,
         "author": "The course team",
         "only_build_toc_files": True,
-        "execute": {"execute_notebooks": "cache" if execute else "off", "cache": str(cache), "timeout": 120,
-                    "exclude_patterns": ["*-starter.ipynb"]},
+        "execute": {
+            "execute_notebooks": "cache" if execute else "off",
+            "cache": str(cache),
+            "timeout": 120,
+            "exclude_patterns": ["*-starter.ipynb"],
+        },
         "latex": {"latex_documents": {"targetname": "course.tex"}},
-        "launch_buttons": {"notebook_interface": "classic", "binderhub_url": "", "jupyterhub_url": "",
-                           "thebe": False, "colab_url": ""},
+        "launch_buttons": {
+            "notebook_interface": "classic",
+            "binderhub_url": "",
+            "jupyterhub_url": "",
+            "thebe": False,
+            "colab_url": "",
+        },
         "repository": {"url": ""},
         "html": {"use_repository_button": False, "use_issues_button": False, "use_edit_page_button": False},
-        "sphinx": {"config": {
-            # Math is rendered by the KaTeX copy the site vendors, loaded from the book itself.
-            "mathjax_path": math_loader,
-            "html_static_path": ["_static"],
-            "html_theme_options": {"use_download_button": True, "navigation_with_keys": False},
-        }},
+        "sphinx": {
+            "config": {
+                # Math is rendered by the KaTeX copy the site vendors, loaded from the book itself.
+                "mathjax_path": math_loader,
+                "html_static_path": ["_static"],
+                "html_theme_options": {"use_download_button": True, "navigation_with_keys": False},
+            }
+        },
     }

@@ -35,18 +35,21 @@ def push_to_branch(site: Path, target: str, root: Path, branch: str, message: st
     # ghp-import lets git print to the terminal: ask the remote first, so a wrong address is one line
     reach = subprocess.run(["git", "ls-remote", "--heads", target], cwd=root, capture_output=True, text=True)
     if reach.returncode != 0:
-        raise GraderBroken(f"git could not push the site to {target} ({branch}): is the address right, and "
-                           "may you push there?")
+        raise GraderBroken(
+            f"git could not push the site to {target} ({branch}): is the address right, and may you push there?"
+        )
     # ghp-import works in the current folder's repository
     with contextlib.chdir(root):
         try:
             ghp_import(str(site), remote=target, branch=branch, mesg=message, push=True, nojekyll=True)
         except GhpError as err:
-            raise UngradableInput(f"The site could not be deployed: {err} (the course must be a git "
-                                  "repository).") from None
+            raise UngradableInput(
+                f"The site could not be deployed: {err} (the course must be a git repository)."
+            ) from None
         except subprocess.CalledProcessError:
-            raise GraderBroken(f"git could not push the site to {target} ({branch}): is the address right, and "
-                               "may you push there?") from None
+            raise GraderBroken(
+                f"git could not push the site to {target} ({branch}): is the address right, and may you push there?"
+            ) from None
 
 
 def copy_to_folder(site: Path, target: Path) -> None:

@@ -66,9 +66,10 @@ def _grade_quietly(notebook: str, folder: str) -> Graded:
     except GraderError as error:
         return Graded("error", detail=str(error))
     failing = [c.description for c in result.checks if c.outcome != "passed"]
-    checks = tuple(CheckSeen(c.name, c.outcome == "passed",
-                             " ".join(filter(None, (c.message, c.expected, c.got, c.explanation))))
-                   for c in result.checks)
+    checks = tuple(
+        CheckSeen(c.name, c.outcome == "passed", " ".join(filter(None, (c.message, c.expected, c.got, c.explanation))))
+        for c in result.checks
+    )
     return Graded(str(result.status), result.score, result.max_score, "; ".join(failing[:3]), checks)
 
 
@@ -107,7 +108,8 @@ def static_problems(exercise: Exercise, course_root: Path) -> list[str]:
         return problems
     try:
         if not exercise.starter.is_file() or exercise.starter.read_text(encoding="utf-8") != starter_text(
-                exercise, course_root):
+            exercise, course_root
+        ):
             problems.append("starter out of sync with its solution (run `course sync`)")
     except GraderError as error:
         problems.append(str(error))
@@ -121,7 +123,9 @@ def static_problems(exercise: Exercise, course_root: Path) -> list[str]:
 
 
 def check_course(
-    course_root: Path, workers: int | None = None, only: str | None = None,
+    course_root: Path,
+    workers: int | None = None,
+    only: str | None = None,
 ) -> tuple[list[ExerciseReport], dict[str, list[str]]]:
     """Check every exercise (or those whose id or module starts with `only`); reports and module problems."""
     folders = sorted(p.parent for p in course_root.glob(f"exercises/*/*/{EXERCISE_FILE}"))

@@ -29,7 +29,7 @@ def test_answer_is_right(nb):
     assert answer() == 42, "answer() should return the number 42"
 '''
 
-TOML = '''id = "{slug}"
+TOML = """id = "{slug}"
 notebook = "{slug}.ipynb"
 title = "{title}"
 points = 1
@@ -43,10 +43,10 @@ data = []
 
 [limits]
 cell_timeout = 30
-'''
+"""
 
 # The scaffold's own proofs: rewrite them with the exercise (`course check` grades every one).
-PROOFS = '''[[alternative]]
+PROOFS = """[[alternative]]
 notebook = "proofs/computed.ipynb"
 why = "computes 6 * 7 instead of writing 42"
 
@@ -59,7 +59,7 @@ loses = {{ test_answer_is_right = "should return the number 42" }}
 notebook = "proofs/prints.ipynb"
 mistake = "prints 42 instead of returning it"
 loses = {{ test_answer_is_right = "should return the number 42" }}
-'''
+"""
 PROOF_BODIES = {"computed": "return 6 * 7", "text": 'return "42"', "prints": "print(42)"}
 
 
@@ -89,13 +89,18 @@ def scaffold(root: Path, module: str, slug: str) -> Path:
 
 
 def _notebook(title: str, body: str) -> nbformat.NotebookNode:
-    nb = new_notebook(cells=[
-        new_markdown_cell(f"# {title}\n\nSay what the learner will build and why it matters. "
-                          "**Where to work:** the cells with `...`."),
-        new_code_cell(f"def answer():\n    \"\"\"Return the answer.\"\"\"\n    # BEGIN SOLUTION\n"
-                      f"    {body}\n    # END SOLUTION"),
-        new_code_cell("print(answer())"),
-    ])
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell(
+                f"# {title}\n\nSay what the learner will build and why it matters. "
+                "**Where to work:** the cells with `...`."
+            ),
+            new_code_cell(
+                f'def answer():\n    """Return the answer."""\n    # BEGIN SOLUTION\n    {body}\n    # END SOLUTION'
+            ),
+            new_code_cell("print(answer())"),
+        ]
+    )
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return nb
 
@@ -109,8 +114,10 @@ def new(module: str, slug: str) -> None:
         root = course_root()
         folder = scaffold(root, module, slug)
     click.echo(f"Created solutions/{module}/{slug}/{slug}.ipynb (write the solution between the markers),")
-    click.echo(f"        solutions/{module}/{slug}/proofs.toml and proofs/ (an alternative solution and "
-               "known-wrong ones that prove the checks),")
+    click.echo(
+        f"        solutions/{module}/{slug}/proofs.toml and proofs/ (an alternative solution and "
+        "known-wrong ones that prove the checks),"
+    )
     click.echo(f"        {folder.relative_to(root)}/ (checks and exercise.toml).")
     click.echo("Next:")
     click.echo("  1. course sync                              make the starter from your solution")

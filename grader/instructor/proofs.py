@@ -91,8 +91,10 @@ def too_few_proofs(proofs: list[Proof]) -> list[str]:
     wrong = len(proofs) - alternatives
     if alternatives >= MIN_ALTERNATIVES and wrong >= MIN_WRONG:
         return []
-    return [f"{PROOFS_FILE} keeps {alternatives} alternative and {wrong} wrong submission(s) beside the "
-            f"solution; at least {MIN_ALTERNATIVES} and {MIN_WRONG} (see `course new` for an example)"]
+    return [
+        f"{PROOFS_FILE} keeps {alternatives} alternative and {wrong} wrong submission(s) beside the "
+        f"solution; at least {MIN_ALTERNATIVES} and {MIN_WRONG} (see `course new` for an example)"
+    ]
 
 
 def broken_promises(proof: Proof, status: str, checks: list[CheckSeen]) -> list[str]:

@@ -35,29 +35,59 @@ def release_name(root: Path, today: dt.date) -> str:
     return f"{__version__}-{today.isoformat()}" + (f"-{commit}" if commit else "")
 
 
-def build_site(root: Path, destination: Path, stamp: str, book_url: str = "", pdf_url: str = "",
-               release: dict[str, str] | None = None) -> None:
+def build_site(
+    root: Path,
+    destination: Path,
+    stamp: str,
+    book_url: str = "",
+    pdf_url: str = "",
+    release: dict[str, str] | None = None,
+) -> None:
     """`mkdocs build --strict` into `destination`, with the version stamp in every page's footer
     and, when the book was built beside it, links to the book (and its PDF); `release` names the
     course archive's version (COURSE_VERSION, COURSE_PUBLISHED, COURSE_URL: see course_archive)."""
-    env = {**os.environ, "COURSE_STAMP": stamp, "COURSE_BOOK_URL": book_url, "COURSE_BOOK_PDF_URL": pdf_url,
-           "NO_MKDOCS_2_WARNING": "1", **(release or {})}
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(destination)],
-                          cwd=root, env=env, capture_output=True, text=True)
+    env = {
+        **os.environ,
+        "COURSE_STAMP": stamp,
+        "COURSE_BOOK_URL": book_url,
+        "COURSE_BOOK_PDF_URL": pdf_url,
+        "NO_MKDOCS_2_WARNING": "1",
+        **(release or {}),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(destination)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["mkdocs failed"])[-1]
         raise GraderBroken(f"The site did not build strictly: {last}")
 
 
 @click.command("publish")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"),
-              show_default=True, help="Where versioned builds go.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Where versioned builds go.",
+)
 @click.option("--allow-dirty", is_flag=True, help="Publish even with uncommitted changes.")
 @click.option("--pdf", is_flag=True, help="Also the book as a PDF, where TeX is installed.")
-@click.option("--url", default="", help="The site's public address, recorded in the course archive: "
-              "`grade update` looks there for newer versions.")
-@click.option("--deploy", "target", default="", help="Then put the site online: a git remote, URL or bare "
-              "repository (the site becomes the --branch branch, via ghp-import), or a folder to copy it into.")
+@click.option(
+    "--url",
+    default="",
+    help="The site's public address, recorded in the course archive: `grade update` looks there for newer versions.",
+)
+@click.option(
+    "--deploy",
+    "target",
+    default="",
+    help="Then put the site online: a git remote, URL or bare "
+    "repository (the site becomes the --branch branch, via ghp-import), or a folder to copy it into.",
+)
 @click.option("--branch", default="gh-pages", show_default=True, help="The branch --deploy pushes the site to.")
 def publish(out: Path, allow_dirty: bool, pdf: bool, url: str, target: str, branch: str) -> None:
     """Check the course, then build the site (and the book, when its extra is installed) into OUT/VERSION."""
@@ -70,8 +100,10 @@ def publish(out: Path, allow_dirty: bool, pdf: bool, url: str, target: str, bran
         problems = [f"{r.module}/{r.exercise}: {p}" for r in reports for p in r.problems]
         problems += [f"module {m}: {p}" for m, ps in modules.items() for p in ps]
         if problems:
-            raise UngradableInput(f"The course is not sound, nothing was published: {problems[0]} "
-                                  f"({len(problems)} problem(s); run `course check`).")
+            raise UngradableInput(
+                f"The course is not sound, nothing was published: {problems[0]} "
+                f"({len(problems)} problem(s); run `course check`)."
+            )
         today = dt.date.today()
         version = release_name(root, today)
         destination = (out if out.is_absolute() else root / out) / version
@@ -89,8 +121,14 @@ def publish(out: Path, allow_dirty: bool, pdf: bool, url: str, target: str, bran
             elif pdf:
                 click.secho(book.note, fg="yellow", err=True)
         click.echo(f"Building the site into {destination / 'site'}...")
-        build_site(root, destination / "site", f"Version {version}, published {today.isoformat()}.",
-                   book_url, pdf_url, release_env(version, url))
+        build_site(
+            root,
+            destination / "site",
+            f"Version {version}, published {today.isoformat()}.",
+            book_url,
+            pdf_url,
+            release_env(version, url),
+        )
         archive = keep_archive_beside(destination)
     click.echo(f"Published {version}: {destination}" + (f" (the course archive: {archive.name})" if archive else ""))
     if target:
@@ -143,7 +181,7 @@ def changelog(text: str) -> None:
     """Add a dated entry (TEXT) to the changelog that the site shows."""
     with one_line_errors():
         if not text.strip():
-            raise UngradableInput("Say what changed: course changelog \"Fixed the hint of word-count\".")
+            raise UngradableInput('Say what changed: course changelog "Fixed the hint of word-count".')
         root = course_root()
         add_changelog_entry(root, text, dt.date.today())
     click.echo(f"Added to {CHANGELOG}: {text.strip()}")

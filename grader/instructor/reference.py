@@ -17,8 +17,14 @@ PAGE = Path("docs") / "instructors" / "cli-reference.md"
 
 def _help(command: click.Command, path: list[str], parent: click.Context | None = None) -> list[str]:
     # Built as the CLI builds it (settings inherited from the group), so the text is what --help prints.
-    context = click.Context(command, parent=parent, info_name=path[-1], terminal_width=100,
-                            max_content_width=100, **command.context_settings)
+    context = click.Context(
+        command,
+        parent=parent,
+        info_name=path[-1],
+        terminal_width=100,
+        max_content_width=100,
+        **command.context_settings,
+    )
     parts = [f"{'#' * min(len(path) + 1, 4)} `{' '.join(path)}`", "", "```text", command.get_help(context), "```", ""]
     if isinstance(command, click.Group):
         for name in command.list_commands(context):
@@ -33,8 +39,16 @@ def reference_text() -> str:
     from grader.cli import main as grade
     from grader.course_cli import main as course
 
-    lines = ["---", "title: Command reference", "---", "", "# Command reference", "",
-             "Generated from each command's `--help` by `course reference --write`; a test keeps it true.", ""]
+    lines = [
+        "---",
+        "title: Command reference",
+        "---",
+        "",
+        "# Command reference",
+        "",
+        "Generated from each command's `--help` by `course reference --write`; a test keeps it true.",
+        "",
+    ]
     for command, name in ((grade, "grade"), (course, "course")):
         lines += _help(command, [name])
     return "\n".join(lines).rstrip() + "\n"

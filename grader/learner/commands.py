@@ -41,8 +41,7 @@ def list_command(as_json: bool) -> None:
         return
     print_overview(overview, _console())
     if overview.progress.rebuilt:
-        click.secho("grade: your progress file could not be read; it will be started afresh.", fg="yellow",
-                    err=True)
+        click.secho("grade: your progress file could not be read; it will be started afresh.", fg="yellow", err=True)
 
 
 @click.command("next")
@@ -58,8 +57,11 @@ def next_command(open_it: bool) -> None:
     exercise = print_next(overview, _console())
     if exercise is not None and open_it:
         open_in_jupyter(exercise.starter)
-        click.secho(f"grade: Jupyter could not be started. Run it yourself: "
-                    f"{' '.join(jupyter_command(exercise.starter))}", fg="red", err=True)
+        click.secho(
+            f"grade: Jupyter could not be started. Run it yourself: {' '.join(jupyter_command(exercise.starter))}",
+            fg="red",
+            err=True,
+        )
         sys.exit(3)
 
 
@@ -68,8 +70,10 @@ def _exercise_named(exercise: str | None, command: str) -> tuple[Exercise, Path]
     from grader.exercise import exercise_folder_around, resolve_target
 
     if exercise is None and exercise_folder_around(Path.cwd()) is None:
-        raise UngradableInput(f"Which exercise? Name it (grade {command} greeting), or run grade {command} "
-                              "inside the exercise's folder. `grade list` shows every exercise.")
+        raise UngradableInput(
+            f"Which exercise? Name it (grade {command} greeting), or run grade {command} "
+            "inside the exercise's folder. `grade list` shows every exercise."
+        )
     return resolve_target(exercise)
 
 
@@ -88,8 +92,9 @@ def hint_command(exercise: str | None, every: bool) -> None:
     hints, warning = reveal_hints(found, every=every)
     console = _console()
     if not hints:
-        console.print(f"{escape(found.title)} has no hints. Read the checks' messages in the report: "
-                      "they say what was expected.")
+        console.print(
+            f"{escape(found.title)} has no hints. Read the checks' messages in the report: they say what was expected."
+        )
     for hint in hints:
         console.print(f"[cyan]Hint {hint.number} of {hint.total}:[/] {escape(hint.text)}")
     if hints and not every:
@@ -124,8 +129,12 @@ def reset_command(exercise: str | None) -> None:
 
 @click.command("watch")
 @click.argument("exercise", required=False)
-@click.option("--poll", is_flag=True, help="Look at the files four times a second instead of waiting for "
-              "file events (for shared folders and WSL, where events may not arrive).")
+@click.option(
+    "--poll",
+    is_flag=True,
+    help="Look at the files four times a second instead of waiting for "
+    "file events (for shared folders and WSL, where events may not arrive).",
+)
 def watch_command(exercise: str | None, poll: bool) -> None:
     """Grade EXERCISE each time you save its notebook (without EXERCISE: the one here, or any)."""
     from grader.learner.watch import Watcher

@@ -45,7 +45,7 @@ def course_overview(course_root: Path) -> Overview:
 
 
 def status_text(entry: ExerciseProgress) -> str:
-    """"passed", "partial 2/4", "not attempted", "not started"."""
+    """ "passed", "partial 2/4", "not attempted", "not started"."""
     if entry.standing is Standing.PARTIAL and entry.best is not None:
         return f"partial {entry.best.score:g}/{entry.best.max_score:g}"
     return str(entry.standing)
@@ -61,8 +61,12 @@ def print_overview(overview: Overview, console: Console) -> None:
         for exercise in module.exercises:
             entry = overview.progress.of(exercise.id)
             mark, colour = _MARKS[entry.standing]
-            rows.add_row(f"  [{colour}]{mark}[/]", escape(exercise.id), escape(exercise.title),
-                         f"[{colour}]{escape(status_text(entry))}[/]")
+            rows.add_row(
+                f"  [{colour}]{mark}[/]",
+                escape(exercise.id),
+                escape(exercise.title),
+                f"[{colour}]{escape(status_text(entry))}[/]",
+            )
         console.print(rows)
     everything = overview.exercises
     console.print()
@@ -72,8 +76,13 @@ def print_overview(overview: Overview, console: Console) -> None:
 def _bar_row(label: str, passed: int, total: int) -> Text:
     """`label  ██████░░░░░░  1/2 passed`: readable with colours and without (NO_COLOR, a pipe)."""
     done = round(_BAR_WIDTH * passed / total) if total else 0
-    return Text.assemble(Text.from_markup(label), "  ", ("█" * done, "green"),
-                         ("░" * (_BAR_WIDTH - done), "dim"), f"  {passed}/{total} passed")
+    return Text.assemble(
+        Text.from_markup(label),
+        "  ",
+        ("█" * done, "green"),
+        ("░" * (_BAR_WIDTH - done), "dim"),
+        f"  {passed}/{total} passed",
+    )
 
 
 def overview_json(overview: Overview) -> dict[str, Any]:
@@ -83,23 +92,37 @@ def overview_json(overview: Overview) -> dict[str, Any]:
         "course_root": str(overview.course_root),
         "passed": overview.passed(everything),
         "total": len(everything),
-        "modules": [{
-            "id": module.id,
-            "title": module.title,
-            "prerequisites": list(module.prerequisites),
-            "passed": overview.passed(module.exercises),
-            "total": len(module.exercises),
-            "exercises": [_exercise_json(e, overview.progress.of(e.id)) for e in module.exercises],
-        } for module in overview.modules],
+        "modules": [
+            {
+                "id": module.id,
+                "title": module.title,
+                "prerequisites": list(module.prerequisites),
+                "passed": overview.passed(module.exercises),
+                "total": len(module.exercises),
+                "exercises": [_exercise_json(e, overview.progress.of(e.id)) for e in module.exercises],
+            }
+            for module in overview.modules
+        ],
     }
 
 
 def _exercise_json(exercise: Exercise, entry: ExerciseProgress) -> dict[str, Any]:
     def attempt(a: Any) -> dict[str, Any] | None:
-        return None if a is None else {"score": a.score, "max_score": a.max_score, "status": a.status,
-                                       "graded_at": a.graded_at}
+        return (
+            None
+            if a is None
+            else {"score": a.score, "max_score": a.max_score, "status": a.status, "graded_at": a.graded_at}
+        )
 
-    return {"id": exercise.id, "title": exercise.title, "notebook": str(exercise.starter),
-            "status": str(entry.standing), "score": entry.best.score if entry.best else None,
-            "max_score": exercise.points, "hints_shown": entry.hints_shown, "hints_total": len(exercise.hints),
-            "best": attempt(entry.best), "latest": attempt(entry.latest)}
+    return {
+        "id": exercise.id,
+        "title": exercise.title,
+        "notebook": str(exercise.starter),
+        "status": str(entry.standing),
+        "score": entry.best.score if entry.best else None,
+        "max_score": exercise.points,
+        "hints_shown": entry.hints_shown,
+        "hints_total": len(exercise.hints),
+        "best": attempt(entry.best),
+        "latest": attempt(entry.latest),
+    }

@@ -32,8 +32,10 @@ def print_next(overview: Overview, console: Console) -> Exercise | None:
         return None
     module, exercise = found
     entry = overview.progress.of(exercise.id)
-    console.print(f"Next: [bold]{escape(exercise.title)}[/] ({escape(exercise.id)}), "
-                  f"in [bold]{escape(module.title)}[/] ({module.id})")
+    console.print(
+        f"Next: [bold]{escape(exercise.title)}[/] ({escape(exercise.id)}), "
+        f"in [bold]{escape(module.title)}[/] ({module.id})"
+    )
     if entry.standing is not Standing.NOT_STARTED:
         console.print(f"  So far: {escape(status_text(entry))}.")
     if module.prerequisites:
@@ -51,8 +53,10 @@ def print_next(overview: Overview, console: Console) -> Exercise | None:
     # soft_wrap: a command cut over two lines could not be copied and pasted
     console.print(f"  Notebook: {notebook}", soft_wrap=True)
     console.print(f"  Open it:  grade next --open   (or: jupyter notebook {notebook})", soft_wrap=True)
-    console.print(f"  Grade it: grade {escape(exercise.id)}   (or at every save: grade watch {escape(exercise.id)})",
-                  soft_wrap=True)
+    console.print(
+        f"  Grade it: grade {escape(exercise.id)}   (or at every save: grade watch {escape(exercise.id)})",
+        soft_wrap=True,
+    )
     return exercise
 
 

@@ -22,8 +22,7 @@ def worked_in_copy(exercise: Exercise, graded: Path) -> Path | None:
         return None  # the learner named a notebook: that is the one they meant
     own_bytes, own_time = own.read_bytes(), own.stat().st_mtime
     candidates = [exercise.folder / name for name in notebooks_in(exercise.folder) if name != own.name]
-    newer = [p for p in candidates if p.stat().st_mtime > own_time and p.read_bytes() != own_bytes
-             and _has_code(p)]
+    newer = [p for p in candidates if p.stat().st_mtime > own_time and p.read_bytes() != own_bytes and _has_code(p)]
     return max(newer, key=lambda p: p.stat().st_mtime, default=None)
 
 
@@ -34,8 +33,10 @@ def copy_note(exercise: Exercise, graded: Path) -> str | None:
         return None
     path = shown_path(other)
     command = f'grade "{path}"' if " " in path else f"grade {path}"
-    return (f"This graded {graded.name}, the exercise's own notebook. {other.name}, in the same folder, "
-            f"was saved after it: if you worked there, grade it with: {command}")
+    return (
+        f"This graded {graded.name}, the exercise's own notebook. {other.name}, in the same folder, "
+        f"was saved after it: if you worked there, grade it with: {command}"
+    )
 
 
 def _has_code(notebook: Path) -> bool:

@@ -49,8 +49,9 @@ def original_starter(exercise: Exercise) -> str:
 
 def _from_git(path: Path) -> str | None:
     try:
-        done = subprocess.run(["git", "show", f"HEAD:./{path.name}"], cwd=path.parent, capture_output=True,
-                              text=True, timeout=20)
+        done = subprocess.run(
+            ["git", "show", f"HEAD:./{path.name}"], cwd=path.parent, capture_output=True, text=True, timeout=20
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return done.stdout if done.returncode == 0 and done.stdout.strip() else None

@@ -73,6 +73,7 @@ class Plan:
 
 # -- where the new version comes from ----------------------------------------------------------------
 
+
 def is_address(source: str) -> bool:
     return urllib.parse.urlparse(source).scheme in ("http", "https")
 
@@ -83,8 +84,10 @@ def _get(url: str) -> bytes:
             return bytes(response.read())
     except (urllib.error.URLError, OSError, ValueError) as err:
         reason = getattr(err, "reason", err)
-        raise SiteUnreachable(f"The course site could not be reached ({url}: {reason}). Check your internet "
-                              "connection, or download the course zip and run: grade update PATH-TO-THE-ZIP") from None
+        raise SiteUnreachable(
+            f"The course site could not be reached ({url}: {reason}). Check your internet "
+            "connection, or download the course zip and run: grade update PATH-TO-THE-ZIP"
+        ) from None
 
 
 def latest_release(address: str) -> tuple[Release, str]:
@@ -104,8 +107,9 @@ def read_archive(data: bytes, where: str) -> tuple[zipfile.ZipFile, Manifest]:
         archive = zipfile.ZipFile(io.BytesIO(data))
         manifest_bytes = archive.read(MANIFEST_NAME)
     except (zipfile.BadZipFile, KeyError):
-        raise UngradableInput(f"{where} is not a course archive with a manifest: download the course zip "
-                              "from the course site.") from None
+        raise UngradableInput(
+            f"{where} is not a course archive with a manifest: download the course zip from the course site."
+        ) from None
     manifest = Manifest.from_json(manifest_bytes)
     for name, digest in manifest.files.items():
         if not _inside(name) or name == MANIFEST_NAME or name.startswith(WORK_DIR + "/"):
@@ -122,8 +126,7 @@ def read_archive(data: bytes, where: str) -> tuple[zipfile.ZipFile, Manifest]:
 def _inside(name: str) -> bool:
     """Whether an archive's file name stays inside the course folder (no `..`, no absolute path)."""
     path = PurePosixPath(name)
-    return bool(name) and "\\" not in name and ":" not in name and not path.is_absolute() \
-        and ".." not in path.parts
+    return bool(name) and "\\" not in name and ":" not in name and not path.is_absolute() and ".." not in path.parts
 
 
 def fetch_archive(source: str) -> tuple[zipfile.ZipFile, Manifest]:
@@ -133,8 +136,9 @@ def fetch_archive(source: str) -> tuple[zipfile.ZipFile, Manifest]:
         return read_archive(_get(url), url)
     path = Path(source).expanduser()
     if not path.is_file():
-        raise UngradableInput(f"{source} was not found: name the course zip you downloaded, or the course "
-                              "site's address (http://...).")
+        raise UngradableInput(
+            f"{source} was not found: name the course zip you downloaded, or the course site's address (http://...)."
+        )
     return read_archive(path.read_bytes(), path.name)
 
 
@@ -147,11 +151,14 @@ def current_manifest(root: Path) -> Manifest | None:
 def default_source(current: Manifest | None) -> str:
     if current is not None and current.release.url:
         return current.release.url
-    raise UngradableInput("This course does not say where it was published: name the course zip you "
-                          "downloaded (grade update PATH-TO-THE-ZIP) or the site's address.")
+    raise UngradableInput(
+        "This course does not say where it was published: name the course zip you "
+        "downloaded (grade update PATH-TO-THE-ZIP) or the site's address."
+    )
 
 
 # -- deciding ----------------------------------------------------------------------------------------
+
 
 def check_release(current: Manifest | None, new: Release) -> bool:
     """Whether `new` is newer than the learner's; refuse another course or an older version."""
@@ -159,13 +166,16 @@ def check_release(current: Manifest | None, new: Release) -> bool:
         return True
     have = current.release
     if new.course != have.course:
-        raise UpdateRefused(f"This archive is the course {new.course!r}, not {have.course!r}, the one in this "
-                            "folder: nothing was changed.")
+        raise UpdateRefused(
+            f"This archive is the course {new.course!r}, not {have.course!r}, the one in this "
+            "folder: nothing was changed."
+        )
     if new.version == have.version:
         return False
     if have.published and new.published <= have.published:
-        raise UpdateRefused(f"This archive is version {new.version}, older than yours ({have.version}): "
-                            "nothing was changed.")
+        raise UpdateRefused(
+            f"This archive is version {new.version}, older than yours ({have.version}): nothing was changed."
+        )
     return True
 
 
@@ -178,8 +188,9 @@ def _given_hashes(root: Path, current: Manifest | None) -> dict[str, str]:
     if current is not None:
         return dict(current.files)
     given = {}
-    for notebook, copy in starter_originals([p.relative_to(root).as_posix()
-                                             for p in root.glob("exercises/*/*/.original/*.ipynb")]).items():
+    for notebook, copy in starter_originals(
+        [p.relative_to(root).as_posix() for p in root.glob("exercises/*/*/.original/*.ipynb")]
+    ).items():
         if (digest := _hash_of(root / copy)) is not None:
             given[notebook] = digest
     return given
@@ -262,6 +273,7 @@ def make_plan(root: Path, archive: zipfile.ZipFile, new: Manifest, current: Mani
 
 # -- swapping ----------------------------------------------------------------------------------------
 
+
 def save_plan(root: Path, plan: Plan) -> None:
     """The plan, written last: its presence says staging is complete and the swap may run."""
     tmp = root / WORK_DIR / (PLAN_FILE + ".tmp")
@@ -313,8 +325,9 @@ def swap(root: Path, plan: Plan) -> None:
         shutil.rmtree(root / WORK_DIR, ignore_errors=True)
         if isinstance(err, KeyboardInterrupt):
             raise
-        raise GraderBroken(f"The update stopped ({err}); your course is as it was before. "
-                           "Run grade update again.") from None
+        raise GraderBroken(
+            f"The update stopped ({err}); your course is as it was before. Run grade update again."
+        ) from None
     shutil.rmtree(root / WORK_DIR, ignore_errors=True)
 
 

@@ -38,8 +38,10 @@ def update_command(source: str | None, check_only: bool) -> None:
         if check_only:
             newest = update.newest_release(source)
             if update.check_release(current, newest):
-                click.echo(f"A newer version of the course is available: {newest.version} (you have {have}). "
-                           "Run grade update to get it; your work is kept.")
+                click.echo(
+                    f"A newer version of the course is available: {newest.version} (you have {have}). "
+                    "Run grade update to get it; your work is kept."
+                )
             else:
                 click.echo(f"Your course is up to date (version {have}).")
             return
@@ -50,11 +52,9 @@ def update_command(source: str | None, check_only: bool) -> None:
         plan = update.prepare(root, archive, new, current)
         _say_plan(plan)
         update.swap(root, plan)
-    click.echo(f"Done: your course is now version {plan.target}. Your progress, backups and your own files "
-               "were kept.")
+    click.echo(f"Done: your course is now version {plan.target}. Your progress, backups and your own files were kept.")
     if "pyproject.toml" in plan.updated:
-        click.echo("The course's list of packages changed: run  python -m pip install -e .  once more, "
-                   "in this folder.")
+        click.echo("The course's list of packages changed: run  python -m pip install -e .  once more, in this folder.")
 
 
 def _say_plan(plan: Plan) -> None:
@@ -65,14 +65,17 @@ def _say_plan(plan: Plan) -> None:
         for date, entry in plan.news:
             click.echo(f"  - {date}: {entry}")
     click.echo(f"{len(plan.updated)} file(s) updated, {len(plan.added)} added, {len(plan.removed)} removed.")
-    starters = [name for name in plan.updated if name.startswith("exercises/") and name.endswith(".ipynb")
-                and "/." not in name]
+    starters = [
+        name for name in plan.updated if name.startswith("exercises/") and name.endswith(".ipynb") and "/." not in name
+    ]
     for name in starters:
         click.echo(f"  Starter updated (you had not changed it): {name}")
     for name, beside in plan.beside:
         click.echo(f"  Kept your notebook {name} (you changed it); the new version is beside it: {beside}")
     for name, merged in plan.merged:
-        click.echo(f"  A safe merge is ready too: {merged} holds your cells of {name} and the new starter's "
-                   "changes to the cells you had not changed. Look at it; if it suits you, work there.")
+        click.echo(
+            f"  A safe merge is ready too: {merged} holds your cells of {name} and the new starter's "
+            "changes to the cells you had not changed. Look at it; if it suits you, work there."
+        )
     for name, backup in plan.backed_up:
         click.echo(f"  You had changed {name}: your version is kept as {backup}")

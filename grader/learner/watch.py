@@ -105,8 +105,9 @@ class Watcher:
         saved_at = time.perf_counter()
         spare = self.pool.take(exercise)
         try:
-            result = grade_notebook(notebook, exercise, hints_shown=hints_already_shown(exercise), spare=spare,
-                                    slow_line=SlowCellLine())
+            result = grade_notebook(
+                notebook, exercise, hints_shown=hints_already_shown(exercise), spare=spare, slow_line=SlowCellLine()
+            )
         except GraderError as err:  # a half-saved or broken notebook: say so, wait for the next save
             self.pool.prepare(exercise)
             self._redraw(exercise, notebook)
@@ -135,12 +136,15 @@ class Watcher:
 
     def _footer(self, saved_at: float) -> None:
         took = time.perf_counter() - saved_at
-        self.console.print(f"\n[dim]Graded at {time.strftime('%H:%M:%S')} in {took:.2f} s. "
-                           "Save the notebook to grade it again; Ctrl-C to stop.[/]")
+        self.console.print(
+            f"\n[dim]Graded at {time.strftime('%H:%M:%S')} in {took:.2f} s. "
+            "Save the notebook to grade it again; Ctrl-C to stop.[/]"
+        )
         self.console.file.flush()
 
     def _waiting_banner(self) -> None:
         count = len(self.targets)
-        self.console.print(f"Watching {count} exercise notebook{'s' if count != 1 else ''}. "
-                           "Save one to grade it; Ctrl-C to stop.")
+        self.console.print(
+            f"Watching {count} exercise notebook{'s' if count != 1 else ''}. Save one to grade it; Ctrl-C to stop."
+        )
         self.console.file.flush()

@@ -61,8 +61,9 @@ class ChecksReadFirst:
                 (hidden / name).write_bytes(data)
             ini = root / "pytest.ini"
             ini.write_text(_PYTEST_INI)
-            yield ChecksRun([exercise / n for n in self.check_names], [hidden / n for n in sorted(self.hidden)],
-                            exercise, ini)
+            yield ChecksRun(
+                [exercise / n for n in self.check_names], [hidden / n for n in sorted(self.hidden)], exercise, ini
+            )
 
 
 def _walk(folder: Path, ignored) -> Iterator[Path]:

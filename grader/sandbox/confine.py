@@ -24,13 +24,41 @@ from grader.sandbox import landlock, namespaces
 ENV = "GRADER_SANDBOX"  # set by the grader: the exercise's network ("none" or "loopback"), "+namespaces"
 FILE_SIZE_MB = 64  # no single file larger: a notebook cannot fill the disk with one write
 PROCESSES = 256  # threads and processes of the sandbox, where it has a user namespace of its own
-_SYSTEM_READ = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/proc", "/sys/devices/system/cpu",
-                "/sys/fs/cgroup", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/ssl",
-                "/etc/ca-certificates", "/etc/pki", "/etc/localtime", "/etc/timezone", "/etc/fonts",
-                "/etc/passwd", "/etc/group", "/etc/hosts", "/etc/nsswitch.conf", "/etc/host.conf",
-                "/etc/gai.conf", "/etc/resolv.conf", "/etc/mime.types", "/etc/locale.alias",
-                "/etc/os-release", "/etc/matplotlibrc", "/etc/alternatives", "/dev/urandom", "/dev/random",
-                "/dev/zero")
+_SYSTEM_READ = (
+    "/usr",
+    "/lib",
+    "/lib64",
+    "/lib32",
+    "/bin",
+    "/sbin",
+    "/proc",
+    "/sys/devices/system/cpu",
+    "/sys/fs/cgroup",
+    "/etc/ld.so.cache",
+    "/etc/ld.so.conf",
+    "/etc/ld.so.conf.d",
+    "/etc/ssl",
+    "/etc/ca-certificates",
+    "/etc/pki",
+    "/etc/localtime",
+    "/etc/timezone",
+    "/etc/fonts",
+    "/etc/passwd",
+    "/etc/group",
+    "/etc/hosts",
+    "/etc/nsswitch.conf",
+    "/etc/host.conf",
+    "/etc/gai.conf",
+    "/etc/resolv.conf",
+    "/etc/mime.types",
+    "/etc/locale.alias",
+    "/etc/os-release",
+    "/etc/matplotlibrc",
+    "/etc/alternatives",
+    "/dev/urandom",
+    "/dev/random",
+    "/dev/zero",
+)
 _DEVICES_WRITE = ("/dev/null", "/dev/full")
 
 
@@ -79,9 +107,15 @@ def _home_of_its_own(scratch: Path, mpl_cache: Path | None) -> None:
     """HOME, TMPDIR and the folders IPython and Jupyter write to, in the kernel's runtime folder."""
     for name in ("tmp", "ipython", "cache"):
         (scratch / name).mkdir(parents=True, exist_ok=True)
-    os.environ.update(HOME=str(scratch), TMPDIR=str(scratch / "tmp"), IPYTHONDIR=str(scratch / "ipython"),
-                      XDG_CACHE_HOME=str(scratch / "cache"), JUPYTER_CONFIG_DIR=str(scratch),
-                      JUPYTER_DATA_DIR=str(scratch), **({"MPLCONFIGDIR": str(mpl_cache)} if mpl_cache else {}))
+    os.environ.update(
+        HOME=str(scratch),
+        TMPDIR=str(scratch / "tmp"),
+        IPYTHONDIR=str(scratch / "ipython"),
+        XDG_CACHE_HOME=str(scratch / "cache"),
+        JUPYTER_CONFIG_DIR=str(scratch),
+        JUPYTER_DATA_DIR=str(scratch),
+        **({"MPLCONFIGDIR": str(mpl_cache)} if mpl_cache else {}),
+    )
     tempfile.tempdir = None  # computed again from TMPDIR
 
 
@@ -120,6 +154,9 @@ def _python_environment() -> list[Path]:
 def _matplotlib_cache() -> Path | None:
     """matplotlib's font cache, read only: without it each kernel would spend seconds rebuilding it."""
     configured = os.environ.get("MPLCONFIGDIR")
-    cache = Path(configured) if configured else \
-        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "matplotlib"
+    cache = (
+        Path(configured)
+        if configured
+        else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "matplotlib"
+    )
     return cache.resolve() if cache.is_dir() else None

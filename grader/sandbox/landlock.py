@@ -64,8 +64,7 @@ class Ruleset:
         scoped = SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL if abi >= 6 else 0
         attr = struct.pack("QQQ", self.handled_fs, handled_net, scoped)
         size = 24 if abi >= 6 else 16 if abi >= 4 else 8
-        self.fd = self._call(_CREATE_RULESET, ctypes.c_char_p(attr[:size]), ctypes.c_size_t(size),
-                             ctypes.c_uint32(0))
+        self.fd = self._call(_CREATE_RULESET, ctypes.c_char_p(attr[:size]), ctypes.c_size_t(size), ctypes.c_uint32(0))
 
     def allow(self, paths: Iterable[str | Path], rights: int) -> None:
         """Allow `rights` beneath each path that exists (others are skipped: nothing to reach)."""
@@ -79,16 +78,26 @@ class Ruleset:
                 if not os.path.isdir(path):  # a file takes only the rights that apply to files
                     granted &= EXECUTE | READ_FILE | WRITE_FILE | TRUNCATE | IOCTL_DEV
                 attr = struct.pack("=Qi", granted, fd)  # packed, as the kernel's struct is
-                self._call(_ADD_RULE, ctypes.c_int(self.fd), ctypes.c_int(_RULE_PATH_BENEATH),
-                           ctypes.c_char_p(attr), ctypes.c_uint32(0))
+                self._call(
+                    _ADD_RULE,
+                    ctypes.c_int(self.fd),
+                    ctypes.c_int(_RULE_PATH_BENEATH),
+                    ctypes.c_char_p(attr),
+                    ctypes.c_uint32(0),
+                )
             finally:
                 os.close(fd)
 
     def allow_tcp(self, ports: Iterable[int], rights: int) -> None:
         for port in ports:
             attr = struct.pack("QQ", rights, port)
-            self._call(_ADD_RULE, ctypes.c_int(self.fd), ctypes.c_int(_RULE_NET_PORT),
-                       ctypes.c_char_p(attr), ctypes.c_uint32(0))
+            self._call(
+                _ADD_RULE,
+                ctypes.c_int(self.fd),
+                ctypes.c_int(_RULE_NET_PORT),
+                ctypes.c_char_p(attr),
+                ctypes.c_uint32(0),
+            )
 
     def enforce(self) -> None:
         """From now on, this thread and every process it starts is held to the rules."""

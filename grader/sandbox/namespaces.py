@@ -32,8 +32,11 @@ def namespaces_allowed() -> bool:
     says no, for Landlock alone."""
     if os.environ.get("GRADER_NO_NAMESPACES"):
         return False
-    settings = {"/proc/sys/kernel/unprivileged_userns_clone": "0", "/proc/sys/user/max_user_namespaces": "0",
-                "/proc/sys/kernel/apparmor_restrict_unprivileged_userns": "1"}
+    settings = {
+        "/proc/sys/kernel/unprivileged_userns_clone": "0",
+        "/proc/sys/user/max_user_namespaces": "0",
+        "/proc/sys/kernel/apparmor_restrict_unprivileged_userns": "1",
+    }
     for path, refusing in settings.items():
         try:
             if Path(path).read_text().strip() == refusing:
@@ -58,8 +61,11 @@ def isolate(hidden: Path, keep: list[Path], network: bool) -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     # Root maps `nobody` too, which only a process left outside the namespace may write.
     nobody = f"\n{_NOBODY} {_NOBODY} 1" if uid == 0 else ""
-    maps = {"setgroups": "deny", "uid_map": f"{uid} {uid} 1{nobody}",
-            "gid_map": f"{gid} {gid} 1{nobody if gid == 0 else ''}"}
+    maps = {
+        "setgroups": "deny",
+        "uid_map": f"{uid} {uid} 1{nobody}",
+        "gid_map": f"{gid} {gid} 1{nobody if gid == 0 else ''}",
+    }
     helper = _map_writer(maps) if nobody else None
     if libc.unshare(_CLONE_NEWUSER | _CLONE_NEWNS | (_CLONE_NEWNET if network else 0)) != 0:
         errno = ctypes.get_errno()
@@ -75,8 +81,9 @@ def isolate(hidden: Path, keep: list[Path], network: bool) -> None:
     fds = [os.open(p, os.O_PATH | os.O_CLOEXEC) for p in under]  # in the new namespace: bindable, and
     try:  # still reachable once covered
         _check(libc.mount(None, b"/", None, _MS_REC | _MS_PRIVATE, None))  # nothing leaks back out
-        _check(libc.mount(b"tmpfs", bytes(hidden), b"tmpfs", _MS_NOSUID | _MS_NODEV,
-                          f"size={TMP_SIZE},mode=1777".encode()))
+        _check(
+            libc.mount(b"tmpfs", bytes(hidden), b"tmpfs", _MS_NOSUID | _MS_NODEV, f"size={TMP_SIZE},mode=1777".encode())
+        )
         for path, fd in zip(under, fds, strict=True):
             if os.path.isdir(f"/proc/self/fd/{fd}"):
                 path.mkdir(parents=True, exist_ok=True)
@@ -92,8 +99,10 @@ def isolate(hidden: Path, keep: list[Path], network: bool) -> None:
 
 
 # Run by the helper: wait for the word, then write the maps in one write() each, as Linux requires.
-_MAP_SCRIPT = ('read go && [ "$go" = y ] && echo deny > "/proc/$1/setgroups" '
-               '&& printf "%b" "$2" > "/proc/$1/uid_map" && printf "%b" "$3" > "/proc/$1/gid_map"')
+_MAP_SCRIPT = (
+    'read go && [ "$go" = y ] && echo deny > "/proc/$1/setgroups" '
+    '&& printf "%b" "$2" > "/proc/$1/uid_map" && printf "%b" "$3" > "/proc/$1/gid_map"'
+)
 
 
 def _map_writer(maps: dict[str, str]) -> tuple[int, int]:
@@ -102,8 +111,12 @@ def _map_writer(maps: dict[str, str]) -> tuple[int, int]:
     read_end, write_end = os.pipe()
     try:
         escaped = [maps[name].replace("\n", "\\n") for name in ("uid_map", "gid_map")]  # for printf %b
-        pid = os.posix_spawn("/bin/sh", ["sh", "-c", _MAP_SCRIPT, "sh", str(os.getpid()), *escaped],
-                             {}, file_actions=[(os.POSIX_SPAWN_DUP2, read_end, 0)])
+        pid = os.posix_spawn(
+            "/bin/sh",
+            ["sh", "-c", _MAP_SCRIPT, "sh", str(os.getpid()), *escaped],
+            {},
+            file_actions=[(os.POSIX_SPAWN_DUP2, read_end, 0)],
+        )
     finally:
         os.close(read_end)
     return pid, write_end

@@ -26,6 +26,5 @@ class CourseConfig(Config):
     course_zip_name = opt.Type(str, default="ai-engineer-course")
     course_zip_include = opt.Type(
         list,
-        default=["README.md", "LICENSE", "pyproject.toml", "grader", "courselib", "exercises",
-                 "docs/modules"],
+        default=["README.md", "LICENSE", "pyproject.toml", "grader", "courselib", "exercises", "docs/modules"],
     )

@@ -146,8 +146,7 @@ def discover_course(modules_dir: Path, exercises_dir: Path, solutions_dir: Path)
     """Read every module, lesson, exercise and solution from the three course folders."""
     ids = sorted({p.name for d in (modules_dir, exercises_dir) for p in _subdirs(d)})
     modules = [
-        _read_module(module_id, modules_dir / module_id, exercises_dir / module_id,
-                     solutions_dir / module_id)
+        _read_module(module_id, modules_dir / module_id, exercises_dir / module_id, solutions_dir / module_id)
         for module_id in ids
     ]
     return Course(tuple(modules))
@@ -163,9 +162,7 @@ def _read_module(module_id: str, docs: Path, exercises: Path, solutions: Path) -
     index = docs / "index.md"
     meta = read_module_meta(index)
     exercise_list = tuple(
-        read_exercise(module_id, folder)
-        for folder in _subdirs(exercises)
-        if (folder / EXERCISE_FILE).is_file()
+        read_exercise(module_id, folder) for folder in _subdirs(exercises) if (folder / EXERCISE_FILE).is_file()
     )
     by_slug = {ex.slug: ex for ex in exercise_list}
     return Module(
@@ -186,9 +183,13 @@ def _read_lessons(module_id: str, docs: Path) -> list[Lesson]:
     if not docs.is_dir():
         return []
     files = sorted(
-        p for p in docs.iterdir()
-        if p.is_file() and p.suffix in (".ipynb", ".md") and p.name != "index.md"
-        and not is_backup(p) and not p.name.startswith((".", "_"))
+        p
+        for p in docs.iterdir()
+        if p.is_file()
+        and p.suffix in (".ipynb", ".md")
+        and p.name != "index.md"
+        and not is_backup(p)
+        and not p.name.startswith((".", "_"))
     )
     return [Lesson(module_id, p, lesson_title(p)) for p in files]
 
@@ -201,9 +202,7 @@ def lesson_title(path: Path) -> str:
             cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
         except (OSError, ValueError) as err:
             raise CourseError(f"{path} is not a readable notebook: {err}") from None
-        text = "\n".join(
-            "".join(c.get("source", "")) for c in cells if c.get("cell_type") == "markdown"
-        )
+        text = "\n".join("".join(c.get("source", "")) for c in cells if c.get("cell_type") == "markdown")
     else:
         title = read_front_matter(path).get("title")
         if title:
@@ -221,11 +220,23 @@ def read_exercise(module_id: str, folder: Path) -> Exercise:
     if notebook is None:
         problems.append(f"{folder} has no single starter notebook (or `notebook = ...`)")
         notebook = folder / f"{folder.name}.ipynb"
-    problems += [f"{folder / EXERCISE_FILE} lists data file {d!r}, which is not in the folder"
-                 for d in meta.data if not (folder / d).exists()]
-    return Exercise(module_id=module_id, folder=folder, id=meta.id, title=meta.title, points=meta.points,
-                    notebook=notebook, hints=meta.hints, explanation=meta.explanation, data=meta.data,
-                    problems=tuple(problems))
+    problems += [
+        f"{folder / EXERCISE_FILE} lists data file {d!r}, which is not in the folder"
+        for d in meta.data
+        if not (folder / d).exists()
+    ]
+    return Exercise(
+        module_id=module_id,
+        folder=folder,
+        id=meta.id,
+        title=meta.title,
+        points=meta.points,
+        notebook=notebook,
+        hints=meta.hints,
+        explanation=meta.explanation,
+        data=meta.data,
+        problems=tuple(problems),
+    )
 
 
 def _exercise_notebook(folder: Path, named: object) -> Path | None:
@@ -242,8 +253,9 @@ def _read_solutions(module_id: str, solutions: Path, by_slug: dict[str, Exercise
     for folder in _subdirs(solutions):
         exercise = by_slug.get(folder.name)
         named = folder / exercise.notebook.name if exercise else None
-        notebooks = [named] if named and named.is_file() else sorted(
-            p for p in folder.glob("*.ipynb") if not is_backup(p))
+        notebooks = (
+            [named] if named and named.is_file() else sorted(p for p in folder.glob("*.ipynb") if not is_backup(p))
+        )
         if notebooks:
             title = exercise.title if exercise else _title_from_id(folder.name)
             found.append(Solution(module_id, folder.name, notebooks[0], title))

@@ -46,16 +46,19 @@ def _with_originals(entries: list[tuple[str, Path]]) -> list[tuple[str, Path]]:
     A learner's download has neither the solutions nor git, the two other places reset finds the
     starter; the copy is hidden from Jupyter's file list, so it is not opened by mistake.
     """
-    originals = [((PurePosixPath(name).parent / ORIGINAL_DIR / path.name).as_posix(), path)
-                 for name, path in entries
-                 if path.suffix == ".ipynb" and (path.parent / EXERCISE_FILE).is_file()]
+    originals = [
+        ((PurePosixPath(name).parent / ORIGINAL_DIR / path.name).as_posix(), path)
+        for name, path in entries
+        if path.suffix == ".ipynb" and (path.parent / EXERCISE_FILE).is_file()
+    ]
     return entries + originals
 
 
 def exercise_zip(folder: Path) -> bytes:
     """The exercise folder (starter, checks, exercise.toml, data) inside a folder of its name."""
-    return zip_bytes(_with_originals([(f"{folder.name}/{p.relative_to(folder).as_posix()}", p)
-                                      for p in folder_files(folder)]))
+    return zip_bytes(
+        _with_originals([(f"{folder.name}/{p.relative_to(folder).as_posix()}", p) for p in folder_files(folder)])
+    )
 
 
 def course_zip(root: Path, include: Iterable[str]) -> bytes:

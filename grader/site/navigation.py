@@ -54,7 +54,7 @@ def _expand(items: list[Any], filled: dict[str, list[Any]]) -> list[Any]:
         if isinstance(item, str) and item in filled:
             out += filled[item]
         elif isinstance(item, dict):
-            (title, value), = item.items()
+            ((title, value),) = item.items()
             if isinstance(value, str) and value in filled:
                 if filled[value]:
                     out.append({title: filled[value]})

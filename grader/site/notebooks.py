@@ -47,9 +47,7 @@ def _nb2html(path: Path) -> str:
 
     nbconvert2.cell_id = 0  # numbers the copy buttons of one notebook, as nb2html does
     nbconvert2.default_filters["clean_html"] = _clean_html
-    content, _ = _exporter().from_filename(
-        str(path), resources={"mkdocs": {"include_requirejs": False}}
-    )
+    content, _ = _exporter().from_filename(str(path), resources={"mkdocs": {"include_requirejs": False}})
     return str(content)
 
 
@@ -103,8 +101,7 @@ def strip_remote_loaders(html: str) -> str:
         return html
     head = html[:head_end]
     spans = _blocks(head, *_MATHJAX)
-    spans += [s for s in _blocks(head, '<script type="module">', "</script>")
-              if _MERMAID_MARK in head[s[0]:s[1]]]
+    spans += [s for s in _blocks(head, '<script type="module">', "</script>") if _MERMAID_MARK in head[s[0] : s[1]]]
     return _cut(head, sorted(spans)) + html[head_end:]
 
 
@@ -126,9 +123,8 @@ def extract_styles(html: str) -> tuple[str, list[str]]:
         return html, []
     head, body, tail = html[:start], html[start:end], html[end:]
     head_spans = _blocks(head, "<style", "</style>")
-    styles = [css for s in head_spans if (css := _inner(head[s[0]:s[1]])).strip()]
-    tail_spans = [s for s in _blocks(tail, "<style", "</style>")
-                  if _inner(tail[s[0]:s[1]]).lstrip().startswith("[")]
+    styles = [css for s in head_spans if (css := _inner(head[s[0] : s[1]])).strip()]
+    tail_spans = [s for s in _blocks(tail, "<style", "</style>") if _inner(tail[s[0] : s[1]]).lstrip().startswith("[")]
     return _cut(head, head_spans) + body + _cut(tail, tail_spans), styles
 
 

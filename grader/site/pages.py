@@ -32,12 +32,13 @@ def _indented(text: str) -> str:
 def _download_buttons(ex: Exercise) -> str:
     nb, zipname = ex.notebook.name, posixpath.basename(ex.zip_uri)
     buttons = [
-        f'[:material-folder-download: Download the exercise folder (.zip)]({zipname})'
+        f"[:material-folder-download: Download the exercise folder (.zip)]({zipname})"
         f'{{ .md-button download="{zipname}" }}'
     ]
     if ex.notebook.is_file():  # a starter not generated yet is reported by the plugin
-        buttons.insert(0, f'[:material-download: Download the notebook]({nb})'
-                          f'{{ .md-button .md-button--primary download="{nb}" }}')
+        buttons.insert(
+            0, f'[:material-download: Download the notebook]({nb}){{ .md-button .md-button--primary download="{nb}" }}'
+        )
     return "\n".join(buttons)
 
 
@@ -46,9 +47,9 @@ def exercise_markdown(ex: Exercise, module: Module, has_grading_page: bool) -> s
     here = ex.page_uri
     nb = ex.notebook.name
     grading = (
-        f" [How grading works]({link(here, GRADING_PAGE)}) explains each result "
-        "and what to do next."
-        if has_grading_page else ""
+        f" [How grading works]({link(here, GRADING_PAGE)}) explains each result and what to do next."
+        if has_grading_page
+        else ""
     )
     parts = [
         f"# {ex.title}",
@@ -74,8 +75,7 @@ def exercise_markdown(ex: Exercise, module: Module, has_grading_page: bool) -> s
     if ex.hints:
         parts += [
             "## Hints",
-            "Try on your own first. Stuck? Open one hint at a time: each says a little more "
-            "than the one before.",
+            "Try on your own first. Stuck? Open one hint at a time: each says a little more than the one before.",
         ]
         parts += [f'??? tip "Hint {i}"\n{_indented(h)}' for i, h in enumerate(ex.hints, 1)]
     if ex.notebook.is_file():
@@ -90,9 +90,7 @@ def exercise_markdown(ex: Exercise, module: Module, has_grading_page: bool) -> s
 def solution_markdown(sol: Solution, exercise: Exercise | None) -> str:
     """A reference solution's page, opening with a note to try the exercise first."""
     here = sol.page_uri
-    try_it = (
-        f"[the exercise]({link(here, exercise.page_uri)})" if exercise else "the exercise"
-    )
+    try_it = f"[the exercise]({link(here, exercise.page_uri)})" if exercise else "the exercise"
     parts = [
         f"# Solution: {sol.title}",
         '!!! warning "Try it yourself first"\n'
@@ -129,9 +127,7 @@ def solutions_index_markdown(course: Course) -> str:
     for module in course.modules:
         if module.solutions:
             parts.append(f"## {module.label}")
-            parts.append("\n".join(
-                f"- [{s.title}]({link(here, s.page_uri)})" for s in module.solutions
-            ))
+            parts.append("\n".join(f"- [{s.title}]({link(here, s.page_uri)})" for s in module.solutions))
     return "\n\n".join(parts) + "\n"
 
 
@@ -145,8 +141,7 @@ def module_glance_markdown(module: Module, course: Course) -> str:
     for pid in module.prerequisites:
         other = course.module(pid)
         needs.append(
-            f"[{other.label}]({link(module.index_uri, other.index_uri)})"
-            if other and other.index else f"`{pid}`"
+            f"[{other.label}]({link(module.index_uri, other.index_uri)})" if other and other.index else f"`{pid}`"
         )
     facts.append("Before this: " + (", ".join(needs) if needs else "nothing, start here"))
     body = " · ".join(facts)

@@ -109,34 +109,32 @@ class CoursePlugin(BasePlugin[CourseConfig]):
     def _warn_about_problems(self) -> None:
         for module in self.course.modules:
             if module.index is None:
-                log.warning("course: module %s has no docs/%s/%s/index.md",
-                            module.id, self.config.modules_dir, module.id)
+                log.warning(
+                    "course: module %s has no docs/%s/%s/index.md", module.id, self.config.modules_dir, module.id
+                )
             for pid in module.prerequisites:
                 if self.course.module(pid) is None:
-                    log.warning("course: module %s lists a prerequisite %r that is not a module",
-                                module.id, pid)
+                    log.warning("course: module %s lists a prerequisite %r that is not a module", module.id, pid)
             for ex in module.exercises:
                 for problem in ex.problems:
                     log.warning("course: %s", problem)
 
-    def _exercise_files(self, ex: Exercise, module: Module, config: MkDocsConfig,
-                        files: Files) -> list[File]:
+    def _exercise_files(self, ex: Exercise, module: Module, config: MkDocsConfig, files: Files) -> list[File]:
         has_grading = files.get_file_from_path(pages.GRADING_PAGE) is not None
-        out = [File.generated(config, ex.page_uri,
-                              content=pages.exercise_markdown(ex, module, has_grading)),
-               File.generated(config, ex.zip_uri, content=downloads.exercise_zip(ex.folder))]
+        out = [
+            File.generated(config, ex.page_uri, content=pages.exercise_markdown(ex, module, has_grading)),
+            File.generated(config, ex.zip_uri, content=downloads.exercise_zip(ex.folder)),
+        ]
         if ex.notebook.is_file():
             out.append(File.generated(config, ex.notebook_uri, content=ex.notebook.read_bytes()))
         return out
 
     def _solution_files(self, config: MkDocsConfig) -> list[File]:
         by_folder = {(ex.module_id, ex.slug): ex for ex in self.course.exercises}
-        out = [File.generated(config, "solutions/index.md",
-                              content=pages.solutions_index_markdown(self.course))]
+        out = [File.generated(config, "solutions/index.md", content=pages.solutions_index_markdown(self.course))]
         for sol in self.course.solutions:
             exercise = by_folder.get((sol.module_id, sol.slug))
-            out.append(File.generated(config, sol.page_uri,
-                                      content=pages.solution_markdown(sol, exercise)))
+            out.append(File.generated(config, sol.page_uri, content=pages.solution_markdown(sol, exercise)))
             out.append(File.generated(config, sol.notebook_uri, content=sol.notebook.read_bytes()))
         return out
 
@@ -144,40 +142,36 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         """The course archive (with its manifest, see `course_archive`) and latest.json beside the site."""
         name = self.config.course_zip_name
         # whatever the option says, solutions never go into the learner's download
-        include = [p for p in self.config.course_zip_include
-                   if Path(p).parts[:1] != (self.config.solutions_dir,)]
+        include = [p for p in self.config.course_zip_include if Path(p).parts[:1] != (self.config.solutions_dir,)]
         content, latest = site_archive(self.root, include, name)
-        return [File.generated(config, f"{COURSE_ZIP_DIR}/{name}.zip", content=content),
-                File.generated(config, LATEST_NAME, content=latest)]
+        return [
+            File.generated(config, f"{COURSE_ZIP_DIR}/{name}.zip", content=content),
+            File.generated(config, LATEST_NAME, content=latest),
+        ]
 
     def _run_lessons_ahead(self, config: MkDocsConfig) -> None:
         jupyter = config.plugins.get("mkdocs-jupyter")
         workers = self.config.workers or os.cpu_count() or 1
         if jupyter is None or workers < 2:
             return
-        lessons = [str(x.path) for m in self.course.modules for x in m.lessons
-                   if x.path.suffix == ".ipynb"]
+        lessons = [str(x.path) for m in self.course.modules for x in m.lessons if x.path.suffix == ".ipynb"]
         jobs = prewarm.pending_notebooks(jupyter, lessons)
         if len(jobs) > 1:  # one notebook gains nothing from a pool
             done = prewarm.execute_into_cache(jupyter, jobs, min(workers, len(jobs)))
-            log.info("course: ran %d of %d lesson notebooks ahead, %d at a time",
-                     done, len(jobs), workers)
+            log.info("course: ran %d of %d lesson notebooks ahead, %d at a time", done, len(jobs), workers)
 
     # -- pages --------------------------------------------------------------------------
 
-    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
-                         files: Files) -> str | None:
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         """Module overviews get their hours, prerequisites, objectives and contents."""
         module = self._module_of_index(page)
         if module is None:
             return None
         glance = pages.module_glance_markdown(module, self.course)
-        return pages.insert_after_title(markdown, glance) + "\n" + \
-            pages.module_contents_markdown(module)
+        return pages.insert_after_title(markdown, glance) + "\n" + pages.module_contents_markdown(module)
 
     @event_priority(-50)  # after other plugins have shaped the page's HTML
-    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
-                        files: Files) -> str | None:
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         """Fill the slots, and make notebook HTML offline-clean and light."""
         if not self.config.enabled:
             return None
@@ -224,6 +218,7 @@ class CoursePlugin(BasePlugin[CourseConfig]):
         def url_for(src_uri: str) -> str | None:
             target = files.get_file_from_path(src_uri)
             return get_relative_url(target.url, page.url) if target else None
+
         return url_for
 
     def _lesson_download(self, lesson: Lesson, config: MkDocsConfig) -> str:
@@ -232,12 +227,13 @@ class CoursePlugin(BasePlugin[CourseConfig]):
             return ""
         # mkdocs-jupyter copies the notebook beside the page's HTML file
         name = lesson.path.name
-        return (f'<p class="course-lesson-download"><a class="md-button" href="{name}" '
-                f'download="{name}">Download this lesson as a notebook</a></p>')
+        return (
+            f'<p class="course-lesson-download"><a class="md-button" href="{name}" '
+            f'download="{name}">Download this lesson as a notebook</a></p>'
+        )
 
     def _module_of_index(self, page: Page) -> Module | None:
-        return next((m for m in self.course.modules
-                     if m.index and m.index_uri == page.file.src_uri), None)
+        return next((m for m in self.course.modules if m.index and m.index_uri == page.file.src_uri), None)
 
     def _lesson_at(self, uri: str) -> Lesson | None:
         return next((x for m in self.course.modules for x in m.lessons if x.src_uri == uri), None)

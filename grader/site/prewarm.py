@@ -20,8 +20,16 @@ from typing import Any
 log = logging.getLogger("mkdocs.plugins.course")
 
 _RENDER_OPTIONS = (
-    "kernel_name", "theme", "allow_errors", "show_input", "no_input", "no_prompt",
-    "remove_tag_config", "highlight_extra_classes", "include_requirejs", "custom_mathjax_url",
+    "kernel_name",
+    "theme",
+    "allow_errors",
+    "show_input",
+    "no_input",
+    "no_prompt",
+    "remove_tag_config",
+    "highlight_extra_classes",
+    "include_requirejs",
+    "custom_mathjax_url",
 )
 
 
@@ -52,10 +60,7 @@ def execute_into_cache(jupyter_plugin: Any, jobs: list[tuple[str, str]], workers
     context = multiprocessing.get_context("spawn")
     done = 0
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [
-            pool.submit(_render_to_cache, path, cache, options, cfg["toc_depth"])
-            for path, cache in jobs
-        ]
+        futures = [pool.submit(_render_to_cache, path, cache, options, cfg["toc_depth"]) for path, cache in jobs]
         for (path, _), future in zip(jobs, futures, strict=True):
             error = future.result()
             if error:

@@ -28,8 +28,7 @@ def _a(url: str | None, text: str) -> str:
 
 def _item(url_for: UrlFor, uri: str, text: str, progress_id: str) -> str:
     return (
-        f'<li><span class="course-check" data-course-check="{escape(progress_id)}"></span>'
-        f"{_a(url_for(uri), text)}</li>"
+        f'<li><span class="course-check" data-course-check="{escape(progress_id)}"></span>{_a(url_for(uri), text)}</li>'
     )
 
 
@@ -39,27 +38,26 @@ def _station(module: Module, course: Course, url_for: UrlFor) -> str:
         facts.append(_hours(module.hours))
     needs = [
         _a(url_for(other.index_uri) if other.index else None, other.label)
-        if (other := course.module(pid)) else escape(pid)
+        if (other := course.module(pid))
+        else escape(pid)
         for pid in module.prerequisites
     ]
     facts.append("before this: " + (", ".join(needs) if needs else "nothing"))
     lessons = "".join(_item(url_for, x.src_uri, x.title, x.progress_id) for x in module.lessons)
-    exercises = "".join(
-        _item(url_for, x.page_uri, x.title, x.progress_id) for x in module.exercises
-    )
+    exercises = "".join(_item(url_for, x.page_uri, x.title, x.progress_id) for x in module.exercises)
     total = len(module.progress_ids)
     columns = []
     if lessons:
         columns.append(f'<div><p class="course-step__label">Lessons</p><ul>{lessons}</ul></div>')
     if exercises:
-        columns.append(
-            f'<div><p class="course-step__label">Exercises</p><ul>{exercises}</ul></div>'
-        )
+        columns.append(f'<div><p class="course-step__label">Exercises</p><ul>{exercises}</ul></div>')
     if not columns:
         columns.append('<p class="course-step__soon">Lessons and exercises are coming soon.</p>')
     progress = (
         f'<p class="course-step__progress"><progress max="{total}" value="0"></progress> '
-        f'<span data-course-count>0 of {total} done</span></p>' if total else ""
+        f"<span data-course-count>0 of {total} done</span></p>"
+        if total
+        else ""
     )
     title_url = url_for(module.index_uri) if module.index else None
     return (

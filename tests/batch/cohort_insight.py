@@ -25,8 +25,13 @@ def test_warm_days(nb):
 
 
 def add_stats_exercise(root: Path) -> None:
-    folder = write_exercise(root / "exercises" / "00-test" / "stats", STATS_CHECKS,
-                            'notebook = "stats.ipynb"\n', exercise_id="stats", cells=STATS_STARTER)
+    folder = write_exercise(
+        root / "exercises" / "00-test" / "stats",
+        STATS_CHECKS,
+        'notebook = "stats.ipynb"\n',
+        exercise_id="stats",
+        cells=STATS_STARTER,
+    )
     (folder / "demo.ipynb").rename(folder / "stats.ipynb")
 
 
@@ -45,8 +50,14 @@ def make_cohort(tmp: Path) -> tuple[Path, Path]:
     greeting(subs / "eve" / "greeting.ipynb", edit={'my_name = "Ada"': "my_name = Ada", "{name}!": "{nam}!"})
     (subs / "fay").mkdir(parents=True)
     shutil.copy(STARTER, subs / "fay" / "greeting.ipynb")
-    write_nb([STATS_STARTER[0], "def average(values):\n    return total / len(values)",
-              "def warm_days(values, limit):\n    return 0"], subs / "eve" / "stats.ipynb")
+    write_nb(
+        [
+            STATS_STARTER[0],
+            "def average(values):\n    return total / len(values)",
+            "def warm_days(values, limit):\n    return 0",
+        ],
+        subs / "eve" / "stats.ipynb",
+    )
     loop_notebook(subs / "gus" / "demo.ipynb")
     return root, subs
 

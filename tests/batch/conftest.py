@@ -31,8 +31,9 @@ def test_value(nb):
 def make_course(root: Path) -> Path:
     """A course with the real `greeting` exercise and `loop`, whose cells may run one second."""
     shutil.copytree(GREETING, root / "exercises" / "00-start-here" / "greeting")
-    write_exercise(root / "exercises" / "00-test" / "loop", VALUE_IS_42, "[limits]\ncell_timeout = 1\n",
-                   exercise_id="loop")
+    write_exercise(
+        root / "exercises" / "00-test" / "loop", VALUE_IS_42, "[limits]\ncell_timeout = 1\n", exercise_id="loop"
+    )
     return root
 
 

@@ -38,30 +38,57 @@ def rows(path: Path) -> list[list[str]]:
 
 def test_when_a_batch_ends_then_canvas_gets_its_own_gradebook_format(cohort: dict[str, Any]):
     canvas = rows(cohort["out"] / "canvas-grades.csv")
-    assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section",
-                         "Say hello (greeting)", "Demo (loop)", "Demo (stats)"]
+    assert canvas[0] == [
+        "Student",
+        "ID",
+        "SIS User ID",
+        "SIS Login ID",
+        "Section",
+        "Say hello (greeting)",
+        "Demo (loop)",
+        "Demo (stats)",
+    ]
     assert all(re.fullmatch(r".+ \([\w-]+\)", title) for title in canvas[0][5:])
     assert canvas[1] == ["    Points Possible", "", "", "", "", "4", "1", "2"]
     by_learner = {row[2]: row[5:] for row in canvas[2:]}
-    assert by_learner == {"ada": ["4", "", "2"], "bo": ["1", "", "2"], "cy": ["1", "", "2"], "eve": ["0", "", "0"],
-                          "fay": ["0", "", ""], "gus": ["", "0", ""]}
+    assert by_learner == {
+        "ada": ["4", "", "2"],
+        "bo": ["1", "", "2"],
+        "cy": ["1", "", "2"],
+        "eve": ["0", "", "0"],
+        "fay": ["0", "", ""],
+        "gus": ["", "0", ""],
+    }
 
 
 def test_when_a_batch_ends_then_moodle_gets_an_identifier_and_a_column_per_grade_item(cohort: dict[str, Any]):
     moodle = rows(cohort["out"] / "moodle-grades.csv")
     assert moodle[0] == ["Username", "Say hello", "Demo (loop)", "Demo (stats)"]  # two "Demo": told apart
-    assert moodle[1:] == [["ada", "4", "", "2"], ["bo", "1", "", "2"], ["cy", "1", "", "2"], ["eve", "0", "", "0"],
-                          ["fay", "0", "", ""], ["gus", "", "0", ""]]
+    assert moodle[1:] == [
+        ["ada", "4", "", "2"],
+        ["bo", "1", "", "2"],
+        ["cy", "1", "", "2"],
+        ["eve", "0", "", "0"],
+        ["fay", "0", "", ""],
+        ["gus", "", "0", ""],
+    ]
 
 
 def test_when_the_grader_failed_then_the_exports_leave_the_grade_blank_never_zero():
-    records = {("ann@example.org", "greeting"): {"status": "error", "score": 0.0, "max_score": 4, "title": "Say hi"},
-               ("ben@example.org", "greeting"): {"status": "passed", "score": 4.0, "max_score": 4, "title": "Say hi"}}
+    records = {
+        ("ann@example.org", "greeting"): {"status": "error", "score": 0.0, "max_score": 4, "title": "Say hi"},
+        ("ben@example.org", "greeting"): {"status": "passed", "score": 4.0, "max_score": 4, "title": "Say hi"},
+    }
     book = Gradebook(["greeting"], ["ann@example.org", "ben@example.org"], records)
     assert list(csv.reader(io.StringIO(to_moodle_csv(book)))) == [
-        ["Email address", "Say hi"], ["ann@example.org", ""], ["ben@example.org", "4"]]
+        ["Email address", "Say hi"],
+        ["ann@example.org", ""],
+        ["ben@example.org", "4"],
+    ]
     assert list(csv.reader(io.StringIO(to_canvas_csv(book))))[2:] == [
-        ["ann@example.org", "", "ann@example.org", "", "", ""], ["ben@example.org", "", "ben@example.org", "", "", "4"]]
+        ["ann@example.org", "", "ann@example.org", "", "", ""],
+        ["ben@example.org", "", "ben@example.org", "", "", "4"],
+    ]
 
 
 @pytest.fixture
@@ -123,8 +150,9 @@ def test_when_two_learners_share_code_then_the_report_shows_the_pair_side_by_sid
     assert left["x"] + left["width"] <= right["x"]  # side by side, not stacked
 
 
-def test_when_a_killed_batch_is_resumed_then_it_writes_the_same_exports_and_report(cohort: dict[str, Any],
-                                                                                    tmp_path: Path):
+def test_when_a_killed_batch_is_resumed_then_it_writes_the_same_exports_and_report(
+    cohort: dict[str, Any], tmp_path: Path
+):
     subs, out = tmp_path / "submissions", tmp_path / "out"
     shutil.copytree(cohort["subs"], subs)
     shutil.copytree(cohort["out"], out)
@@ -147,20 +175,30 @@ def test_when_a_dask_cluster_grades_then_the_report_and_exports_are_written_too(
     for learner in ("eve", "fay", "gus"):  # the copy and two others are enough here
         shutil.rmtree(subs / learner)
     out = tmp_path / "out"
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
         report, printed = run(subs, out, root, scheduler=cluster.scheduler_address)
     assert (report.graded, report.errors) == (6, 0), printed
-    assert rows(out / "canvas-grades.csv")[2:] == [["ada", "", "ada", "", "", "4", "2"],
-                                                   ["bo", "", "bo", "", "", "1", "2"],
-                                                   ["cy", "", "cy", "", "", "1", "2"]]
+    assert rows(out / "canvas-grades.csv")[2:] == [
+        ["ada", "", "ada", "", "", "4", "2"],
+        ["bo", "", "bo", "", "", "1", "2"],
+        ["cy", "", "cy", "", "", "1", "2"],
+    ]
     page = (out / "report.html").read_text()
     assert "<strong>stats</strong>: ada and cy" in page and page.count('<details class="similar"') == 1
 
 
 def test_when_copydetect_is_missing_then_the_report_still_comes_and_says_how_to_compare():
-    records = {("ann", "greeting"): {"status": "failed", "score": 0.0, "max_score": 4, "notebook": "ann/greeting.ipynb",
-                                     "checks": [{"description": "greets", "outcome": "failed", "message": "say hi"}]}}
+    records = {
+        ("ann", "greeting"): {
+            "status": "failed",
+            "score": 0.0,
+            "max_score": 4,
+            "notebook": "ann/greeting.ipynb",
+            "checks": [{"description": "greets", "outcome": "failed", "message": "say hi"}],
+        }
+    }
     page = render_report(Gradebook(["greeting"], ["ann"], records), None)
     assert "Comparing submissions needs copydetect: pip install copydetect" in page
     assert "<script" not in page and not re.search(r'(src|href)="(https?:)?//', page)  # nothing to fetch
@@ -175,7 +213,8 @@ def test_when_many_pairs_are_alike_then_the_report_shows_the_most_alike_and_coun
 
 
 def test_when_a_batch_killed_by_kill_9_is_run_again_then_the_report_and_exports_cover_everyone(
-        course_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    course_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     batch, _, subs, out = start_batch(course_root, tmp_path, learners=2)
     batch.kill()
     batch.communicate(timeout=10)
@@ -183,7 +222,9 @@ def test_when_a_batch_killed_by_kill_9_is_run_again_then_the_report_and_exports_
     monkeypatch.setenv("COURSE_ROOT", str(course_root))
     done = CliRunner().invoke(course, ["grade-batch", str(subs), "--out", str(out), "--workers", "2"])
     assert f"Open {out / 'report.html'} to see what to reteach, who to help" in done.output, done.output
-    assert rows(out / "canvas-grades.csv")[2:] == [["learner0", "", "learner0", "", "", "0"],
-                                                   ["learner1", "", "learner1", "", "", "0"]]
+    assert rows(out / "canvas-grades.csv")[2:] == [
+        ["learner0", "", "learner0", "", "", "0"],
+        ["learner1", "", "learner1", "", "", "0"],
+    ]
     page = (out / "report.html").read_text()
     assert page.count("loop: cell 1 ran too long") == 2

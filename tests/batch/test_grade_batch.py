@@ -44,10 +44,23 @@ def cohort(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def test_when_a_cohort_is_graded_then_each_learner_gets_the_engines_score(cohort: dict[str, Any]):
     out = cohort["out"]
-    scores = {who: (result(out, who, key)["status"], result(out, who, key)["score"]) for who, key in [
-        ("ada", "greeting"), ("bo", "greeting"), ("cy", "greeting"), ("fay", "greeting"), ("gus", "loop")]}
-    assert scores == {"ada": ("passed", 4), "bo": ("not attempted", 0), "cy": ("partial", 1),
-                      "fay": ("passed", 4), "gus": ("failed", 0)}
+    scores = {
+        who: (result(out, who, key)["status"], result(out, who, key)["score"])
+        for who, key in [
+            ("ada", "greeting"),
+            ("bo", "greeting"),
+            ("cy", "greeting"),
+            ("fay", "greeting"),
+            ("gus", "loop"),
+        ]
+    }
+    assert scores == {
+        "ada": ("passed", 4),
+        "bo": ("not attempted", 0),
+        "cy": ("partial", 1),
+        "fay": ("passed", 4),
+        "gus": ("failed", 0),
+    }
     assert cohort["report"].graded == 8 and cohort["report"].errors == 0
 
 
@@ -71,15 +84,26 @@ def test_when_the_batch_ends_then_the_gradebook_has_a_row_per_learner(cohort: di
     out = cohort["out"]
     with open(out / "gradebook.csv", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert rows == [["learner", "greeting", "loop", "total", "out_of"],
-                    ["ada", "4", "", "4", "5"], ["bo", "0", "", "0", "5"], ["cy", "1", "", "1", "5"],
-                    ["dee", "0", "", "0", "5"], ["eve", "0", "", "0", "5"], ["fay", "4", "", "4", "5"],
-                    ["gus", "", "0", "0", "5"]]
+    assert rows == [
+        ["learner", "greeting", "loop", "total", "out_of"],
+        ["ada", "4", "", "4", "5"],
+        ["bo", "0", "", "0", "5"],
+        ["cy", "1", "", "1", "5"],
+        ["dee", "0", "", "0", "5"],
+        ["eve", "0", "", "0", "5"],
+        ["fay", "4", "", "4", "5"],
+        ["gus", "", "0", "0", "5"],
+    ]
     book = json.loads((out / "gradebook.json").read_text())
     assert book["exercises"] == [{"id": "greeting", "max_score": 4}, {"id": "loop", "max_score": 1}]
     ada = book["learners"][0]
-    assert ada["scores"]["greeting"] == {"score": 4, "max_score": 4, "status": "passed",
-                                         "result": "results/ada/greeting.json", "sandbox": sandbox_status()}
+    assert ada["scores"]["greeting"] == {
+        "score": 4,
+        "max_score": 4,
+        "status": "passed",
+        "result": "results/ada/greeting.json",
+        "sandbox": sandbox_status(),
+    }
     assert ada["unmatched"] == ["submissions/ada/notes.ipynb"]
 
 
@@ -109,17 +133,35 @@ def test_when_rerun_then_only_a_changed_notebook_is_graded_again(cohort: dict[st
 
 
 def test_when_a_notebook_kills_its_grading_process_then_it_is_a_grader_error_and_the_batch_goes_on(
-        course_root: Path, tmp_path: Path):
+    course_root: Path, tmp_path: Path
+):
     subs, out = tmp_path / "submissions", tmp_path / "out"
     greeting(subs / "hal" / "greeting.ipynb", edit={'my_name = "Ada"': "import os\nos.kill(os.getppid(), 9)"})
     greeting(subs / "ada" / "greeting.ipynb")
     # The sandbox refuses this signal (tests/sandbox); where there is none, only hal's grading is lost.
-    done = subprocess.run([sys.executable, "-m", "grader.course_cli", "grade-batch", str(subs), "--out", str(out),
-                           "--workers", "1", "--unsandboxed"], capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "COURSE_ROOT": str(course_root), "GRADER_NO_SANDBOX": "1"})
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "grader.course_cli",
+            "grade-batch",
+            str(subs),
+            "--out",
+            str(out),
+            "--workers",
+            "1",
+            "--unsandboxed",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "COURSE_ROOT": str(course_root), "GRADER_NO_SANDBOX": "1"},
+    )
     hal = result(out, "hal", "greeting")
     assert (hal["status"], hal["problem"]) == (
-        "error", "The grading process stopped unexpectedly (exit code -9) while grading this notebook.")
+        "error",
+        "The grading process stopped unexpectedly (exit code -9) while grading this notebook.",
+    )
     assert result(out, "ada", "greeting")["score"] == 4
     assert done.returncode == 3 and "1 notebooks hit a grader error" in done.stderr
     assert (out / "gradebook.csv").read_text().splitlines()[1:] == ["ada,4,4,4,greeting", "hal,error,0,4,"]

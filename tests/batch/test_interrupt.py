@@ -46,9 +46,14 @@ def start_batch(course_root: Path, tmp_path: Path, learners: int) -> tuple[subpr
         loop_notebook(subs / f"learner{n}" / "demo.ipynb")
     marker = f"BATCH_TEST_{uuid.uuid4().hex}"
     env = {**os.environ, "COURSE_ROOT": str(course_root), marker: "1"}
-    batch = subprocess.Popen([sys.executable, "-m", "grader.course_cli", "grade-batch", str(subs), "--out", str(out),
-                              "--workers", "2"], cwd=REPO, env=env, text=True,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    batch = subprocess.Popen(
+        [sys.executable, "-m", "grader.course_cli", "grade-batch", str(subs), "--out", str(out), "--workers", "2"],
+        cwd=REPO,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     kernels = lambda: [c for c in processes_with(marker) if c.startswith("grader-kernel:")]  # noqa: E731
     assert wait_for(kernels, 60), "no kernel started"
     return batch, marker, subs, out
@@ -62,8 +67,9 @@ def assert_nothing_left(marker: str, out: Path) -> None:
             assert json.loads(path.read_text())["status"] == "failed"
 
 
-def test_when_the_batch_is_killed_then_no_kernel_lives_on_and_a_rerun_grades_the_rest(course_root: Path,
-                                                                                      tmp_path: Path):
+def test_when_the_batch_is_killed_then_no_kernel_lives_on_and_a_rerun_grades_the_rest(
+    course_root: Path, tmp_path: Path
+):
     batch, marker, subs, out = start_batch(course_root, tmp_path, learners=2)
     batch.kill()
     batch.communicate(timeout=10)
@@ -89,8 +95,23 @@ def test_when_the_batch_ends_then_nothing_is_left_in_the_temporary_folder(course
         greeting(subs / learner / "greeting.ipynb")
     with tempfile.TemporaryDirectory(prefix="batch-tmp-") as tmp:  # short: it holds Unix sockets
         env = {**os.environ, "COURSE_ROOT": str(course_root), "TMPDIR": tmp}
-        done = subprocess.run([sys.executable, "-m", "grader.course_cli", "grade-batch", str(subs), "--out",
-                               str(tmp_path / "out"), "--workers", "2"], cwd=REPO, env=env, capture_output=True,
-                              text=True, timeout=300)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "grader.course_cli",
+                "grade-batch",
+                str(subs),
+                "--out",
+                str(tmp_path / "out"),
+                "--workers",
+                "2",
+            ],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert done.returncode == 0, done.stderr
         assert os.listdir(tmp) == []  # kernels' folders, zygotes' sockets, gradings' copies: all removed

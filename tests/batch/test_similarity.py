@@ -13,9 +13,9 @@ from tests.conftest import write_nb
 
 STATS_STARTER = [
     "readings = [12.5, 14.0, 9.5, 17.25, 11.0, 15.5, 8.75]",
-    "def average(values):\n    \"\"\"The mean of `values`.\"\"\"\n    ...",
-    "def warm_days(values, limit):\n    \"\"\"How many values are above `limit`.\"\"\"\n    ...",
-    "def describe(values):\n    \"\"\"A line such as 'mean 12.6, 3 warm days, range 8.75 to 17.25'.\"\"\"\n    ...",
+    'def average(values):\n    """The mean of `values`."""\n    ...',
+    'def warm_days(values, limit):\n    """How many values are above `limit`."""\n    ...',
+    'def describe(values):\n    """A line such as \'mean 12.6, 3 warm days, range 8.75 to 17.25\'."""\n    ...',
     "print(describe(readings))",
 ]
 
@@ -88,15 +88,21 @@ INDEPENDENT = {
 
 
 # Gil wrote his own, but took Ada's describe: alike, less than the copies.
-BORROWED = [STATS_STARTER[0], "def average(values):\n    n = len(values)\n    return sum(values) / n if n else 0.0",
-            "def warm_days(values, limit):\n    above = 0\n    for x in values:\n        above += x > limit\n"
-            "    return above", ADA[3], STATS_STARTER[4]]
+BORROWED = [
+    STATS_STARTER[0],
+    "def average(values):\n    n = len(values)\n    return sum(values) / n if n else 0.0",
+    "def warm_days(values, limit):\n    above = 0\n    for x in values:\n        above += x > limit\n    return above",
+    ADA[3],
+    STATS_STARTER[4],
+]
 
 
 def codes_of(notebooks: dict[str, list[str]], tmp_path: Path) -> dict[str, str]:
     """Each learner's cells written as a real notebook, then read back as the batch reads it."""
-    return {who: notebook_code(write_nb(cells, tmp_path / who / "stats.ipynb").read_bytes())
-            for who, cells in notebooks.items()}
+    return {
+        who: notebook_code(write_nb(cells, tmp_path / who / "stats.ipynb").read_bytes())
+        for who, cells in notebooks.items()
+    }
 
 
 def starter_code(tmp_path: Path) -> str:
@@ -133,8 +139,12 @@ def test_when_a_pair_is_flagged_then_the_shared_code_is_marked_in_both_and_the_s
 def test_when_answers_only_differ_from_the_starter_by_a_short_answer_then_no_pair_is_flagged(tmp_path: Path):
     """`greeting` has one right line: several learners writing it alike is not copying."""
     solution = nbformat.read(SOLUTION, as_version=4)
-    variants = {"ada": {}, "bo": {'"Ada"': '"Bo"'}, "cy": {'f"Hello, {name}!"': '"Hello, " + name + "!"'},
-                "dee": {'f"Hello, {name}!"': '"Hello, {}!".format(name)', '"Ada"': '"Dee"'}}
+    variants = {
+        "ada": {},
+        "bo": {'"Ada"': '"Bo"'},
+        "cy": {'f"Hello, {name}!"': '"Hello, " + name + "!"'},
+        "dee": {'f"Hello, {name}!"': '"Hello, {}!".format(name)', '"Ada"': '"Dee"'},
+    }
     codes = {}
     for who, edits in variants.items():
         for cell in solution.cells:

@@ -46,8 +46,10 @@ def test_when_a_folder_holds_learner_folders_then_each_notebook_is_its_learners(
     greeting(tmp_path / "cohort" / "bo" / ".ipynb_checkpoints" / "greeting-checkpoint.ipynb")
     greeting(tmp_path / "cohort" / "stray.ipynb")
     discovery = find_submissions(tmp_path / "cohort")
-    assert found(tmp_path / "cohort") == [("ada", "cohort/ada/greeting.ipynb", "greeting.ipynb"),
-                                          ("bo", "cohort/bo/week 1/greeting.ipynb", "greeting.ipynb")]
+    assert found(tmp_path / "cohort") == [
+        ("ada", "cohort/ada/greeting.ipynb", "greeting.ipynb"),
+        ("bo", "cohort/bo/week 1/greeting.ipynb", "greeting.ipynb"),
+    ]
     assert discovery.notes == ["skipped cohort/stray.ipynb: it is not inside a learner's folder"]
 
 
@@ -56,8 +58,10 @@ def test_when_a_zip_holds_the_cohort_folder_itself_then_it_is_unwrapped(tmp_path
     greeting(tmp_path / "cohort" / "bo" / "greeting.ipynb")
     flat = zip_of(tmp_path / "cohort", tmp_path / "flat.zip")
     wrapped = zip_of(tmp_path / "cohort", tmp_path / "wrapped.zip", under="cohort/")
-    assert found(flat) == [("ada", "flat.zip:ada/greeting.ipynb", "greeting.ipynb"),
-                           ("bo", "flat.zip:bo/greeting.ipynb", "greeting.ipynb")]
+    assert found(flat) == [
+        ("ada", "flat.zip:ada/greeting.ipynb", "greeting.ipynb"),
+        ("bo", "flat.zip:bo/greeting.ipynb", "greeting.ipynb"),
+    ]
     assert [learner for learner, _, _ in found(wrapped)] == ["ada", "bo"]
     assert find_submissions(wrapped).submissions[0].read() == (tmp_path / "cohort/ada/greeting.ipynb").read_bytes()
 
@@ -71,7 +75,11 @@ def test_when_a_gradescope_export_is_given_then_learners_come_from_its_metadata(
     greeting(export / "submission_333" / "greeting.ipynb")
     archive = zip_of(export, tmp_path / "assignment_42_export.zip", under="assignment_42_export/")
     assert [learner for learner, _, _ in found(archive)] == [
-        "1001", "bo@example.org", "cy@example.org", "submission_333"]
+        "1001",
+        "bo@example.org",
+        "cy@example.org",
+        "submission_333",
+    ]
 
 
 def test_when_a_notebook_carries_its_exercise_id_then_that_decides_over_its_name(course_root: Path, tmp_path: Path):
@@ -88,6 +96,7 @@ def test_when_a_notebook_matches_no_exercise_then_the_reason_is_said(course_root
     unknown = json.dumps({"metadata": {"course": {"exercise": "gretting"}}, "cells": []}).encode()
     nameless = index.match("notes.ipynb", write_nb(["x = 1"], tmp_path / "notes.ipynb").read_bytes())
     assert (nameless.exercise, nameless.key) == (None, "unmatched-notes")
-    assert nameless.problem == ("I could not tell which exercise notes.ipynb answers: "
-                                "its name matches no exercise and its metadata names none.")
+    assert nameless.problem == (
+        "I could not tell which exercise notes.ipynb answers: its name matches no exercise and its metadata names none."
+    )
     assert "names the exercise 'gretting', which this course does not have" in index.match("x.ipynb", unknown).problem

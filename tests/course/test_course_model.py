@@ -18,22 +18,30 @@ GREETING = "exercises/00-start-here/greeting"
 
 BAD_EXERCISE_TOML = {
     # the example of the issue: a text where a list belongs gave the grader 18 one-letter hints
-    "hints as one text": (("points = 4", 'points = 4\nhints = "Look at the lesson"'),
-                          "`hints` should be a list of texts"),
+    "hints as one text": (
+        ("points = 4", 'points = 4\nhints = "Look at the lesson"'),
+        "`hints` should be a list of texts",
+    ),
     "points as text": (("points = 4", 'points = "four"'), "`points` should be a number, not 'four'"),
     "a misspelt field": (("points = 4", "points = 4\nhint = 'x'"), "`hint` is not a field of exercise.toml"),
     "an unknown limit": (("cell_timeout = 10", "cell_timout = 10"), "`limits.cell_timout` is not a limit"),
-    "a negative limit": (("cell_timeout = 10", "cell_timeout = -1"),
-                         "`limits.cell_timeout` should be a positive number"),
-    "an unknown network": (("points = 4", 'points = 4\nnetwork = "internet"'),
-                           '`network` should be "none" or "loopback"'),
+    "a negative limit": (
+        ("cell_timeout = 10", "cell_timeout = -1"),
+        "`limits.cell_timeout` should be a positive number",
+    ),
+    "an unknown network": (
+        ("points = 4", 'points = 4\nnetwork = "internet"'),
+        '`network` should be "none" or "loopback"',
+    ),
     "no id": (('id = "greeting"', ""), "`id` is missing"),
 }
 
 BAD_FRONT_MATTER = {
     "hours as text": (("hours:", "hours: many\nold_hours:"), "`hours` should be a number, not 'many'"),
-    "objectives as one text": (("objectives:", "objectives: learn things\nold_objectives:"),
-                               "`objectives` should be a list of texts"),
+    "objectives as one text": (
+        ("objectives:", "objectives: learn things\nold_objectives:"),
+        "`objectives` should be a list of texts",
+    ),
     "broken YAML": (("title:", "title: [unclosed\nold_title:"), "the front matter is not valid YAML"),
 }
 
@@ -57,7 +65,7 @@ def test_a_wrong_exercise_toml_is_refused_alike_by_grader_check_and_site(course:
     toml = course / GREETING / "exercise.toml"
     text = toml.read_text(encoding="utf-8").replace(old, new, 1)
     if name == "hints as one text":  # the list the text replaces goes
-        text = text[:text.index("hints = [")] + text[text.index("]\n", text.index("hints = [")) + 2:]
+        text = text[: text.index("hints = [")] + text[text.index("]\n", text.index("hints = [")) + 2 :]
     toml.write_text(text, encoding="utf-8")
     messages = []
     for read in (lambda: load_exercise(course / GREETING), lambda: site(course)):

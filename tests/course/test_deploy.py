@@ -40,7 +40,8 @@ def built_site(folder: Path, version: str) -> Path:
 
 
 def test_when_deployed_to_a_bare_repository_then_its_branch_holds_the_site_and_each_publication_adds_a_commit(
-        repo: Path, tmp_path: Path):
+    repo: Path, tmp_path: Path
+):
     remote = tmp_path / "pages.git"
     git("init", "-q", "--bare", str(remote), cwd=tmp_path)
     assert is_git_target(str(remote), repo)
@@ -48,7 +49,11 @@ def test_when_deployed_to_a_bare_repository_then_its_branch_holds_the_site_and_e
     where = deploy(built_site(tmp_path / "v1", "1.0"), str(remote), repo, "gh-pages", "Publish 1.0")
     assert where == f"the gh-pages branch of {remote}"
     assert set(git("ls-tree", "-r", "--name-only", "gh-pages", cwd=remote).split()) == {
-        ".nojekyll", "index.html", "latest.json", "downloads/course.zip"}
+        ".nojekyll",
+        "index.html",
+        "latest.json",
+        "downloads/course.zip",
+    }
     deploy(built_site(tmp_path / "v2", "2.0"), str(remote), repo, "gh-pages", "Publish 2.0")
     assert git("show", "gh-pages:latest.json", cwd=remote) == '{"version": "2.0", "archive": "downloads/course.zip"}'
     assert git("log", "--format=%s", "gh-pages", cwd=remote).split("\n")[:2] == ["Publish 2.0", "Publish 1.0"]

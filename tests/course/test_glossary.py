@@ -157,15 +157,18 @@ def unused_by_their_lesson(lessons: Path, required: dict[str, str]) -> list[str]
 
 def test_every_required_term_is_in_the_glossary():
     missing = missing_from_glossary(GLOSSARY.read_text(encoding="utf-8"), REQUIRED)
-    assert not missing, ("The lessons rely on these terms, but docs/glossary.md does not define them (add an "
-                         "entry, 'Term' then ':   definition', where the course first meets it): "
-                         + ", ".join(missing))
+    assert not missing, (
+        "The lessons rely on these terms, but docs/glossary.md does not define them (add an "
+        "entry, 'Term' then ':   definition', where the course first meets it): " + ", ".join(missing)
+    )
 
 
 def test_every_required_term_is_used_by_the_lesson_named_beside_it():
     problems = unused_by_their_lesson(LESSONS, REQUIRED)
-    assert not problems, ("REQUIRED in this test names lessons that do not use the term (move it to the lesson "
-                          "that relies on it now, or drop it):\n" + "\n".join(problems))
+    assert not problems, (
+        "REQUIRED in this test names lessons that do not use the term (move it to the lesson "
+        "that relies on it now, or drop it):\n" + "\n".join(problems)
+    )
 
 
 def test_every_glossary_entry_has_a_definition():
@@ -175,18 +178,24 @@ def test_every_glossary_entry_has_a_definition():
     assert len(terms) >= len(REQUIRED) // 2
 
 
-@pytest.mark.parametrize("glossary, lesson, expected", [
-    ("Token\n:   A unit.\n", "tokens cost money", []),
-    ("Prompt\n:   What you send.\n", "tokens cost money", ["token"]),
-    ("Token\n:\n", "tokens cost money", ["token"]),  # a term without a definition does not count
-])
+@pytest.mark.parametrize(
+    "glossary, lesson, expected",
+    [
+        ("Token\n:   A unit.\n", "tokens cost money", []),
+        ("Prompt\n:   What you send.\n", "tokens cost money", ["token"]),
+        ("Token\n:\n", "tokens cost money", ["token"]),  # a term without a definition does not count
+    ],
+)
 def test_the_checks_catch_a_missing_term_and_a_term_no_lesson_uses(tmp_path: Path, glossary, lesson, expected):
     assert missing_from_glossary(glossary, {"token": "01-x/01-a.ipynb"}) == expected
     (tmp_path / "01-x").mkdir()
-    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(lesson)]),
-                   tmp_path / "01-x" / "01-a.ipynb")
+    nbformat.write(
+        nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(lesson)]), tmp_path / "01-x" / "01-a.ipynb"
+    )
     assert unused_by_their_lesson(tmp_path, {"token": "01-x/01-a.ipynb"}) == []
     assert unused_by_their_lesson(tmp_path, {"embedding": "01-x/01-a.ipynb"}) == [
-        "'embedding': 01-x/01-a.ipynb never uses it"]
+        "'embedding': 01-x/01-a.ipynb never uses it"
+    ]
     assert unused_by_their_lesson(tmp_path, {"token": "01-x/02-gone.ipynb"}) == [
-        "'token': its lesson 01-x/02-gone.ipynb does not exist"]
+        "'token': its lesson 01-x/02-gone.ipynb does not exist"
+    ]

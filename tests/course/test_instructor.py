@@ -60,7 +60,8 @@ def test_when_a_starter_is_edited_by_hand_then_sync_check_fails_and_names_it(cou
     assert done.stderr.strip() == "out of date: exercises/00-start-here/greeting/greeting.ipynb (run `course sync`)"
     assert "starter out of sync" in run_course("check", root=course).stdout
     assert run_course("sync", "--only", "02-", root=course).stdout.strip() == (
-        "Every starter is in sync with its solution.")  # another module's starter is left alone
+        "Every starter is in sync with its solution."
+    )  # another module's starter is left alone
     assert nbformat.read(starter, as_version=4).cells[2].source == "my_name = 'edited by hand'"
     assert run_course("sync", "--only", "greet", root=course).returncode == 0
     assert run_course("sync", "--check", root=course).returncode == 0
@@ -70,8 +71,10 @@ def test_when_a_marker_is_left_unclosed_then_sync_names_the_cell_and_line(course
     edit_solution(course, "    # END SOLUTION", "")
     done = run_course("sync", root=course)
     assert done.returncode == 2
-    assert done.stderr.strip() == ("course: solutions/00-start-here/greeting/greeting.ipynb, cell 5, line 3: "
-                                   "BEGIN SOLUTION is never closed by END SOLUTION.")
+    assert done.stderr.strip() == (
+        "course: solutions/00-start-here/greeting/greeting.ipynb, cell 5, line 3: "
+        "BEGIN SOLUTION is never closed by END SOLUTION."
+    )
 
 
 def test_when_metadata_is_incomplete_then_check_says_what_is_missing(course: Path):
@@ -93,19 +96,29 @@ def test_when_a_proof_does_not_hold_then_check_names_the_proof_and_the_check(cou
     # the alternative made wrong, a wrong one that passes, and a message that no longer says why
     alternative = course / "solutions/00-start-here/greeting/proofs/concatenation.ipynb"
     alternative.write_text(alternative.read_text().replace('\\"Hello, \\" + name', '\\"Hi, \\" + name'))
-    text = toml.read_text().replace('loses = { test_greets_grace = "should return',
-                                    'loses = { test_my_name_is_text = "x", test_greets_grace = "should return', 1)
+    text = toml.read_text().replace(
+        'loses = { test_greets_grace = "should return',
+        'loses = { test_my_name_is_text = "x", test_greets_grace = "should return',
+        1,
+    )
     no_comma = 'loses = { test_greets_grace = "should return", test_greets_any_name = "should return" }'
     toml.write_text(text.replace(no_comma, 'loses = { test_greets_grace = "must give back" }'))
     done = run_course("check", root=course)
     assert done.returncode == 1
     lines = [line for line in done.stdout.splitlines() if line.startswith("00-start-here/greeting:")]
-    assert any("alternative concatenation.ipynb (joins the text with + instead of an f-string) is correct but "
-               "loses test_greets_grace, test_greets_any_name" in line for line in lines), done.stdout
-    assert any("wrong prints-instead-of-returning.ipynb (prints the greeting instead of returning it, so greet "
-               "gives back None) passes test_my_name_is_text" in line for line in lines), done.stdout
-    assert any("wrong no-comma.ipynb loses test_greets_grace without saying 'must give back'" in line
-               for line in lines), done.stdout
+    assert any(
+        "alternative concatenation.ipynb (joins the text with + instead of an f-string) is correct but "
+        "loses test_greets_grace, test_greets_any_name" in line
+        for line in lines
+    ), done.stdout
+    assert any(
+        "wrong prints-instead-of-returning.ipynb (prints the greeting instead of returning it, so greet "
+        "gives back None) passes test_my_name_is_text" in line
+        for line in lines
+    ), done.stdout
+    assert any(
+        "wrong no-comma.ipynb loses test_greets_grace without saying 'must give back'" in line for line in lines
+    ), done.stdout
     assert "| 1/4" in done.stdout.replace("│", "|"), done.stdout  # the table: one proof of four held
 
 
@@ -114,8 +127,9 @@ def test_when_an_exercise_keeps_too_few_proofs_then_check_says_what_is_missing(c
     toml.write_text(toml.read_text().split("[[wrong]]")[0])
     done = run_course("check", root=course)
     assert done.returncode == 1
-    assert ("proofs.toml keeps 1 alternative and 0 wrong submission(s) beside the solution; at least 1 and 2"
-            in done.stdout), done.stdout
+    assert (
+        "proofs.toml keeps 1 alternative and 0 wrong submission(s) beside the solution; at least 1 and 2" in done.stdout
+    ), done.stdout
     toml.write_text('[[wrong]]\nnotebook = "proofs/gone.ipynb"\nmistake = "m"\nloses = { a = "b" }\n')
     done = run_course("check", root=course)
     assert "proofs.toml: [[wrong]] number 1: notebook 'proofs/gone.ipynb' is missing" in done.stdout
@@ -127,8 +141,13 @@ def test_when_an_author_scaffolds_an_exercise_then_the_three_next_commands_pass(
     assert "course sync" in done.stdout and "course check --only first-answer" in done.stdout
     assert run_course("sync", "--check", root=course).returncode == 0
     solution = course / "solutions/00-start-here/first-answer/first-answer.ipynb"
-    graded = subprocess.run([sys.executable, "-m", "grader.cli", str(solution)], capture_output=True, text=True,
-                            env={**os.environ, "COURSE_ROOT": str(course)}, timeout=120)
+    graded = subprocess.run(
+        [sys.executable, "-m", "grader.cli", str(solution)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COURSE_ROOT": str(course)},
+        timeout=120,
+    )
     assert graded.returncode == 0, graded.stdout
     assert run_course("check", "--only", "first-answer", root=course).returncode == 0
     again = run_course("new", "00-start-here", "first-answer", root=course)
@@ -144,7 +163,8 @@ def test_when_an_entry_is_added_then_the_changelog_has_it_under_todays_date(cour
     today = dt.date.today().isoformat()
     assert (course / "docs/changelog.md").read_text() == (
         f"# Changelog\n\nNewest first.\n\n## {today}\n\n- Added word-count\n- Fixed a hint of greeting\n\n"
-        "## 2020-01-01\n\n- Old news.\n")
+        "## 2020-01-01\n\n- Old news.\n"
+    )
 
 
 def test_when_the_tree_is_dirty_then_publish_refuses_and_builds_nothing(course: Path):
@@ -154,7 +174,9 @@ def test_when_the_tree_is_dirty_then_publish_refuses_and_builds_nothing(course: 
     (course / "exercises/00-start-here/greeting/exercise.toml").write_text("changed")
     done = run_course("publish", root=course)
     assert (done.returncode, done.stderr.strip()) == (
-        2, "course: There are uncommitted changes: commit them, or publish with --allow-dirty.")
+        2,
+        "course: There are uncommitted changes: commit them, or publish with --allow-dirty.",
+    )
     assert not (course / "dist").exists()
 
 
@@ -172,8 +194,9 @@ def test_when_published_then_a_stamped_site_and_the_book_stand_side_by_side(cour
         shutil.rmtree(stale)
     for part in ("exercises/00-start-here", "solutions/00-start-here"):
         shutil.copytree(REPO / part, course / part)
-    done = run_course("publish", "--allow-dirty", "--out", "dist", "--url", "http://127.0.0.1:8000/",
-                      "--deploy", "www", root=course)
+    done = run_course(
+        "publish", "--allow-dirty", "--out", "dist", "--url", "http://127.0.0.1:8000/", "--deploy", "www", root=course
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     [release] = (course / "dist").iterdir()
     home = (release / "site" / "index.html").read_text()
@@ -184,7 +207,10 @@ def test_when_published_then_a_stamped_site_and_the_book_stand_side_by_side(cour
 
     latest = json.loads((release / "site" / "latest.json").read_text())
     assert (latest["version"], latest["url"], latest["archive"]) == (
-        release.name, "http://127.0.0.1:8000/", "downloads/ai-engineer-course.zip")
+        release.name,
+        "http://127.0.0.1:8000/",
+        "downloads/ai-engineer-course.zip",
+    )
     archive = zipfile.ZipFile(release / f"ai-engineer-course-{release.name}.zip")
     assert json.loads(archive.read(".course-manifest.json"))["version"] == release.name
     assert (course / "www" / "latest.json").read_text() == (release / "site" / "latest.json").read_text()

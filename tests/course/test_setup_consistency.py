@@ -12,8 +12,8 @@ API_LESSON = REPO / "docs" / "modules" / "04-data-and-apis" / "03-calling-an-api
 
 # the commands both pages must give, in the same words
 SHARED_COMMANDS = [
-    "jupyter notebook",             # one way to open Jupyter (grade next --open uses it too)
-    "py --version",                 # Windows: the launcher python.org installs
+    "jupyter notebook",  # one way to open Jupyter (grade next --open uses it too)
+    "py --version",  # Windows: the launcher python.org installs
     "python3 --version",
     "py -m venv .venv",
     "python3 -m venv .venv",
@@ -29,14 +29,21 @@ def _lesson_text(path) -> str:
 
 
 def test_start_here_and_the_setup_lesson_give_the_same_commands():
-    pages = {"docs/start-here.md": START_HERE.read_text(encoding="utf-8"),
-             "lesson 00-start-here/02": _lesson_text(SETUP_LESSON)}
-    missing = [f"{name} lacks {command!r}" for name, text in pages.items() for command in SHARED_COMMANDS
-               if command not in text]
+    pages = {
+        "docs/start-here.md": START_HERE.read_text(encoding="utf-8"),
+        "lesson 00-start-here/02": _lesson_text(SETUP_LESSON),
+    }
+    missing = [
+        f"{name} lacks {command!r}"
+        for name, text in pages.items()
+        for command in SHARED_COMMANDS
+        if command not in text
+    ]
     assert not missing, "\n".join(missing)
     for name, text in pages.items():
-        assert "jupyter lab" not in text.lower(), (f"{name} opens Jupyter with 'jupyter lab'; "
-                                                   "the course uses 'jupyter notebook'")
+        assert "jupyter lab" not in text.lower(), (
+            f"{name} opens Jupyter with 'jupyter lab'; the course uses 'jupyter notebook'"
+        )
         assert "Scripts\\activate" not in text, f"{name} still gives the cmd-style activate line"
 
 

@@ -113,8 +113,10 @@ def course_uses(root: Path) -> Iterator[tuple[Place, str]]:
                 for construct in constructs_in_text(text):
                     yield Place(rank, f"exercise {module}/{slug}, {what}"), construct
             notebook = meta.get("notebook", f"{slug}.ipynb")
-            for kind, path in (("starter", toml_path.parent / notebook),
-                               ("solution", root / "solutions" / module / slug / notebook)):
+            for kind, path in (
+                ("starter", toml_path.parent / notebook),
+                ("solution", root / "solutions" / module / slug / notebook),
+            ):
                 if path.exists():
                     for index, source in code_cells(path):
                         for construct in constructs_in_code(source):
@@ -143,15 +145,16 @@ def used_before_taught(root: Path) -> list[str]:
             index = int(where.name.rsplit(" ", 1)[1])
             early = index < cell
         if early:
-            problems.append(f"{where.name} uses {construct}, which is only taught in "
-                            f"{taught_at.name} (cell {cell})")
+            problems.append(f"{where.name} uses {construct}, which is only taught in {taught_at.name} (cell {cell})")
     return problems
 
 
 def test_every_construct_is_taught_before_it_is_used():
     problems = used_before_taught(REPO)
-    assert not problems, ("Teach these where they are first needed, or write them with what was already "
-                          "taught (and update TAUGHT when the teaching moves):\n" + "\n".join(problems))
+    assert not problems, (
+        "Teach these where they are first needed, or write them with what was already "
+        "taught (and update TAUGHT when the teaching moves):\n" + "\n".join(problems)
+    )
 
 
 def test_the_constructs_are_recognised_in_code_and_in_hints():
@@ -162,12 +165,16 @@ def f(*args, **kwargs):
     return [a for a in args], {k: v for k, v in kwargs.items()}, {a for a in args}, sorted(args, key=lambda a: a)
 """
     assert constructs_in_code(code) == set(TAUGHT)
-    hint = ("Then report = [summarize(name, r) for name, r in items.items()]; or counts = {w: n for w, n in pairs}; "
-            "seen = {w for w in words}; sorted(x, key=lambda r: r[1]); call(*values) and call(**options); "
-            "put `@app.post(\"/predict\")` above the function.")
+    hint = (
+        "Then report = [summarize(name, r) for name, r in items.items()]; or counts = {w: n for w, n in pairs}; "
+        "seen = {w for w in words}; sorted(x, key=lambda r: r[1]); call(*values) and call(**options); "
+        'put `@app.post("/predict")` above the function.'
+    )
     assert constructs_in_text(hint) == set(TAUGHT)
-    prose = ("amounts = [] and for line in lines[1:]: append. Count the words (for each word in the text, "
-             "add 1), make it *bold*, mail ana@example.com, compute z**2 * p and 2 * (1 - p), then **A** or **B**.")
+    prose = (
+        "amounts = [] and for line in lines[1:]: append. Count the words (for each word in the text, "
+        "add 1), make it *bold*, mail ana@example.com, compute z**2 * p and 2 * (1 - p), then **A** or **B**."
+    )
     assert constructs_in_text(prose) == set()
 
 
@@ -183,16 +190,19 @@ def _copy_of_the_course_order(tmp_path: Path) -> Path:
 def test_a_use_moved_before_its_lesson_is_caught(tmp_path: Path):
     root = _copy_of_the_course_order(tmp_path)
     assert used_before_taught(root) == []
-    early = new_notebook(cells=[new_markdown_cell("# Cells"),
-                                new_code_cell("names = ['a', 'b']\nupper = [n.upper() for n in names]")])
+    early = new_notebook(
+        cells=[new_markdown_cell("# Cells"), new_code_cell("names = ['a', 'b']\nupper = [n.upper() for n in names]")]
+    )
     (root / "docs" / "modules" / "01-jupyter").mkdir(parents=True)
     nbformat.write(early, root / "docs" / "modules" / "01-jupyter" / "01-cells.ipynb")
     exercise = root / "exercises" / "02-python-basics" / "demo"
     exercise.mkdir(parents=True)
     (exercise / "exercise.toml").write_text(
-        'id = "demo"\nnotebook = "demo.ipynb"\nhints = ["use sorted(x, key=lambda p: p[1])"]\n', encoding="utf-8")
-    nbformat.write(new_notebook(cells=[new_code_cell("def f(**options):\n    return options")]),
-                   exercise / "demo.ipynb")
+        'id = "demo"\nnotebook = "demo.ipynb"\nhints = ["use sorted(x, key=lambda p: p[1])"]\n', encoding="utf-8"
+    )
+    nbformat.write(
+        new_notebook(cells=[new_code_cell("def f(**options):\n    return options")]), exercise / "demo.ipynb"
+    )
     problems = "\n".join(used_before_taught(root))
     assert "01-jupyter/01-cells.ipynb, code cell 1 uses list comprehension" in problems
     assert "02-python-basics/demo, hint 1 uses lambda" in problems

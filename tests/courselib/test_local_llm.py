@@ -56,13 +56,16 @@ def test_when_the_prompt_is_too_long_then_context_length_exceeded():
         chat([{"role": "user", "content": "word " * CONTEXT_WINDOW}])
 
 
-@pytest.mark.parametrize("messages, words", [
-    ([], "non-empty list"),
-    ({"role": "user", "content": "x"}, "non-empty list"),
-    ([{"role": "bot", "content": "x"}], "'messages[0].role'"),
-    ([{"role": "user", "content": 5}], "'messages[0].content'"),
-    ([{"role": "tool", "tool_call_id": "c1", "content": "{}"}], "preceding assistant message"),
-])
+@pytest.mark.parametrize(
+    "messages, words",
+    [
+        ([], "non-empty list"),
+        ({"role": "user", "content": "x"}, "non-empty list"),
+        ([{"role": "bot", "content": "x"}], "'messages[0].role'"),
+        ([{"role": "user", "content": 5}], "'messages[0].content'"),
+        ([{"role": "tool", "tool_call_id": "c1", "content": "{}"}], "preceding assistant message"),
+    ],
+)
 def test_when_messages_are_malformed_then_bad_request(messages, words):
     with pytest.raises(BadRequestError, match=re.escape(words)):
         chat(messages)
@@ -76,19 +79,26 @@ def test_when_an_option_is_misspelt_or_the_model_unknown_then_refused():
 
 
 def test_when_given_context_then_it_answers_from_it_with_the_source():
-    prompt = ("Context:\n- [returns] You can return any item within 14 days of delivery.\n"
-              "- [gifts] Gift cards are valid for 24 months.\n\nQuestion: How many days do I have to return a lamp?")
+    prompt = (
+        "Context:\n- [returns] You can return any item within 14 days of delivery.\n"
+        "- [gifts] Gift cards are valid for 24 months.\n\nQuestion: How many days do I have to return a lamp?"
+    )
     assert text_of(chat([{"role": "user", "content": prompt}])) == (
-        "You can return any item within 14 days of delivery. [returns]")
+        "You can return any item within 14 days of delivery. [returns]"
+    )
     unrelated = prompt.replace("How many days do I have to return a lamp?", "Do you have a shop in Leeds?")
     assert "don't know" in text_of(chat([{"role": "user", "content": unrelated}]))
 
 
 def test_when_json_is_asked_then_json_mode_is_bare_and_words_only_is_fenced():
-    system = ("Categories: billing, delivery, other.\n"
-              'Answer in JSON like {"category": "delivery", "urgent": false, "summary": "x"}')
-    messages = [{"role": "system", "content": system},
-                {"role": "user", "content": 'Ticket: """I was charged twice, fix it today"""'}]
+    system = (
+        "Categories: billing, delivery, other.\n"
+        'Answer in JSON like {"category": "delivery", "urgent": false, "summary": "x"}'
+    )
+    messages = [
+        {"role": "system", "content": system},
+        {"role": "user", "content": 'Ticket: """I was charged twice, fix it today"""'},
+    ]
     bare = json.loads(text_of(chat(messages, response_format={"type": "json_object"})))
     assert bare == {"category": "billing", "urgent": True, "summary": "I was charged twice, fix it today"}
     chatty = text_of(chat(messages))
@@ -96,17 +106,29 @@ def test_when_json_is_asked_then_json_mode_is_bare_and_words_only_is_fenced():
 
 
 def test_when_a_tool_matches_then_it_asks_to_call_it_and_reports_the_result():
-    tools = [{"type": "function", "function": {
-        "name": "get_order_status", "description": "Where an order is",
-        "parameters": {"type": "object", "properties": {"order_id": {"type": "string"}},
-                       "required": ["order_id"]}}}]
+    tools = [
+        {
+            "type": "function",
+            "function": {
+                "name": "get_order_status",
+                "description": "Where an order is",
+                "parameters": {
+                    "type": "object",
+                    "properties": {"order_id": {"type": "string"}},
+                    "required": ["order_id"],
+                },
+            },
+        }
+    ]
     messages = [{"role": "user", "content": "Where is my order A-1042?"}]
     first = chat(messages, tools=tools)
     assert first["choices"][0]["finish_reason"] == "tool_calls"
     call = first["choices"][0]["message"]["tool_calls"][0]
     assert json.loads(call["function"]["arguments"]) == {"order_id": "A-1042"}
-    messages += [first["choices"][0]["message"],
-                 {"role": "tool", "tool_call_id": call["id"], "content": '{"status": "shipped"}'}]
+    messages += [
+        first["choices"][0]["message"],
+        {"role": "tool", "tool_call_id": call["id"], "content": '{"status": "shipped"}'},
+    ]
     assert "shipped" in text_of(chat(messages, tools=tools))
     asked = chat([{"role": "user", "content": "Where is my order?"}], tools=tools)
     assert "order_id" in text_of(asked) and "tool_calls" not in asked["choices"][0]["message"]
@@ -118,8 +140,9 @@ def test_when_served_over_http_then_same_answer_and_401_without_key():
         url = f"{server.base_url}/chat/completions"
         ok = requests.post(url, json={"messages": messages}, headers={"Authorization": "Bearer k"}, timeout=10)
         refused = requests.post(url, json={"messages": messages}, timeout=10)
-        bad = requests.post(url, json={"messages": [{"role": "bot", "content": "x"}]},
-                            headers={"Authorization": "Bearer k"}, timeout=10)
+        bad = requests.post(
+            url, json={"messages": [{"role": "bot", "content": "x"}]}, headers={"Authorization": "Bearer k"}, timeout=10
+        )
         assert [entry.status for entry in server.log] == [200, 401, 400]
     assert ok.json() == chat(messages)
     assert refused.json()["error"]["code"] == "missing_api_key"

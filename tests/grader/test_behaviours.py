@@ -75,17 +75,18 @@ def test_when_learner_function_raises_then_failed_with_its_line(exercise, tmp_pa
     cells = ["def greet(name):\n    return 'Hello, ' + nme"]
     check = only_check(grade(exercise(GREET), cells, tmp_path))
     assert check.outcome is Outcome.FAILED
-    assert check.message == ("greet('Ada') raised NameError at the line `return 'Hello, ' + nme`: "
-                             "name 'nme' is not defined")
+    assert check.message == (
+        "greet('Ada') raised NameError at the line `return 'Hello, ' + nme`: name 'nme' is not defined"
+    )
 
 
 def test_when_check_expects_an_exception_then_pytest_raises_sees_the_learners(exercise, tmp_path):
-    checks = '''
+    checks = """
 import pytest
 def test_rejects(nb):
     with pytest.raises(ValueError, match="not a price"):
         nb.function("parse")("abc")
-'''
+"""
     cells = ["def parse(s):\n    raise ValueError('not a price: ' + s)"]
     assert only_check(grade(exercise(checks), cells, tmp_path)).outcome is Outcome.PASSED
 
@@ -126,10 +127,13 @@ def test_when_a_cell_asks_for_input_then_the_learner_is_told_to_set_the_value(ex
 
 
 @pytest.mark.portable
-@pytest.mark.parametrize("code, reason", [
-    ("import os\nos._exit(3)", "exit code 3"),
-    ("import ctypes\nctypes.string_at(0)", "crashed"),
-])
+@pytest.mark.parametrize(
+    "code, reason",
+    [
+        ("import os\nos._exit(3)", "exit code 3"),
+        ("import ctypes\nctypes.string_at(0)", "crashed"),
+    ],
+)
 def test_when_the_notebook_stops_python_then_checks_fail_saying_which_cell(exercise, tmp_path, code, reason):
     result = grade(exercise(VALUE_IS_42), ["value = 42", code, "print('never')"], tmp_path)
     assert result.stopped_at == 2 and reason in result.stop_reason
@@ -147,8 +151,7 @@ def test_when_a_cell_allocates_too_much_memory_then_memory_error_names_the_limit
     assert result.status is Status.PASSED
 
 
-def test_when_a_check_file_changes_between_gradings_in_one_process_then_the_new_checks_judge(
-        exercise, tmp_path):
+def test_when_a_check_file_changes_between_gradings_in_one_process_then_the_new_checks_judge(exercise, tmp_path):
     # course check, grade-batch and grade watch grade many notebooks in one process
     folder = exercise(VALUE_IS_42)
     assert only_check(grade(folder, ["value = 42"], tmp_path)).outcome is Outcome.PASSED
@@ -189,20 +192,24 @@ def test_when_a_cell_floods_output_then_it_is_cut_and_grading_goes_on(exercise, 
     assert result.status is Status.PASSED, only_check(result).message
 
 
-@pytest.mark.parametrize("code, ename", [("raise SystemExit(1)", "SystemExit"),
-                                         ("raise KeyboardInterrupt", "KeyboardInterrupt")])
+@pytest.mark.parametrize(
+    "code, ename", [("raise SystemExit(1)", "SystemExit"), ("raise KeyboardInterrupt", "KeyboardInterrupt")]
+)
 def test_when_a_cell_raises_system_exit_or_interrupt_then_it_is_recorded(exercise, tmp_path, code, ename):
     result = grade(exercise(VALUE_IS_42), [code, "value = 42"], tmp_path)
     assert [e.ename for e in result.cell_errors] == [ename]
     assert result.status is Status.PASSED
 
 
-@pytest.mark.parametrize("patch", [
-    "import builtins\nbuiltins.AssertionError = type('AssertionError', (Exception,), {})",
-    "import json\njson.dumps = lambda *a, **k: '{\"ok\": 42}'\njson.loads = lambda *a, **k: {'ok': 42}",
-    "get_ipython().showtraceback = lambda *a, **k: None\nraise ValueError('hidden')",
-    "import builtins\nbuiltins.__import__ = None",
-])
+@pytest.mark.parametrize(
+    "patch",
+    [
+        "import builtins\nbuiltins.AssertionError = type('AssertionError', (Exception,), {})",
+        "import json\njson.dumps = lambda *a, **k: '{\"ok\": 42}'\njson.loads = lambda *a, **k: {'ok': 42}",
+        "get_ipython().showtraceback = lambda *a, **k: None\nraise ValueError('hidden')",
+        "import builtins\nbuiltins.__import__ = None",
+    ],
+)
 def test_when_learner_code_patches_the_environment_then_the_verdict_does_not_change(exercise, tmp_path, patch):
     result = grade(exercise(VALUE_IS_42, "[limits]\ncell_timeout = 3\n"), ["value = 41", patch], tmp_path)
     assert result.score == 0 and result.status is Status.FAILED
@@ -215,16 +222,18 @@ def test_when_a_value_lies_about_equality_then_it_proves_nothing(exercise, tmp_p
 
 
 def test_when_a_function_returns_an_object_then_checks_read_it_through_the_kernel(exercise, tmp_path):
-    checks = '''
+    checks = """
 def test_recipe(nb):
     recipe = nb.function("Recipe")("soup", ["leek", "potato"])
     assert recipe.name == "soup"
     assert recipe.count() == 2
     assert nb.function("describe")(recipe) == "soup (2)"
-'''
-    cells = ["class Recipe:\n    def __init__(self, name, items):\n        self.name, self.items = name, items\n"
-             "    def count(self):\n        return len(self.items)",
-             "def describe(r):\n    return f'{r.name} ({r.count()})'"]
+"""
+    cells = [
+        "class Recipe:\n    def __init__(self, name, items):\n        self.name, self.items = name, items\n"
+        "    def count(self):\n        return len(self.items)",
+        "def describe(r):\n    return f'{r.name} ({r.count()})'",
+    ]
     assert only_check(grade(exercise(checks), cells, tmp_path)).outcome is Outcome.PASSED
 
 
@@ -246,8 +255,11 @@ def test_when_grading_then_the_learners_file_is_untouched(exercise, tmp_path):
 @pytest.mark.portable
 def test_when_the_notebook_starts_processes_then_none_outlives_grading(exercise, tmp_path):
     marker = f"sleep-marker-{os.getpid()}"  # psutil, not /proc: this test also runs on Windows and macOS
-    cells = [f"import subprocess, sys\np = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300)', "
-             f"'{marker}'])", "value = 42"]
+    cells = [
+        f"import subprocess, sys\np = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300)', "
+        f"'{marker}'])",
+        "value = 42",
+    ]
     result = grade(exercise(VALUE_IS_42), cells, tmp_path)
     assert result.cell_errors == ()  # the process did start
     time.sleep(0.2)
@@ -270,10 +282,10 @@ def test_when_a_function_from_an_earlier_cell_raises_then_both_cells_are_named(e
 
 
 def test_when_learner_code_raises_key_error_then_its_message_is_quoted_once(exercise, tmp_path):
-    checks = '''
+    checks = """
 def test_lookup(nb):
     assert nb.function("price")("pear") == 2
-'''
+"""
     check = only_check(grade(exercise(checks), ["def price(name):\n    return {'apple': 1}[name]"], tmp_path))
     assert check.message == "price('pear') raised KeyError at the line `return {'apple': 1}[name]`: 'pear'"
 
@@ -305,12 +317,15 @@ def test_wall(nb):
 
 
 def test_when_the_machine_is_busy_then_time_waiting_for_a_cpu_does_not_count_against_a_cell(
-        exercise, tmp_path, busy_cpu):
+    exercise, tmp_path, busy_cpu
+):
     # 0.9 s of computing: sharing a CPU with three others it takes over 1 s by the wall clock (the
     # cell's limit), yet it has had only 0.9 s of the 1-second limit, as it would on an idle machine
     folder = exercise(BUSY_CELL_TOOK_LONGER, "[limits]\ncell_timeout = 1\n")
-    compute = ("import time\nt0 = time.monotonic()\nstart = time.process_time()\n"
-               "while time.process_time() - start < 0.9:\n    pass\nwall = time.monotonic() - t0")
+    compute = (
+        "import time\nt0 = time.monotonic()\nstart = time.process_time()\n"
+        "while time.process_time() - start < 0.9:\n    pass\nwall = time.monotonic() - t0"
+    )
     result = grade(folder, [compute, "value = 42"], tmp_path)
     assert result.cell_errors == ()
     assert result.status is Status.PASSED, result.checks[0].message

@@ -55,9 +55,17 @@ BAD_NOTEBOOKS = {
     "not JSON": (b"{ this is not json", "is not a notebook: it is not valid JSON (line 1)"),
     "empty": (b"", "is empty. Save the notebook from Jupyter and grade again."),
     "JSON but not a notebook": (b'{"hello": "world"}', "is JSON, but not a Jupyter notebook"),
-    "R notebook": (json.dumps({"cells": [], "metadata": {"kernelspec": {"name": "ir", "language": "R"}},
-                               "nbformat": 4, "nbformat_minor": 5}).encode(),
-                   "is written in R; the course's exercises are in Python"),
+    "R notebook": (
+        json.dumps(
+            {
+                "cells": [],
+                "metadata": {"kernelspec": {"name": "ir", "language": "R"}},
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+        ).encode(),
+        "is written in R; the course's exercises are in Python",
+    ),
 }
 
 
@@ -83,7 +91,8 @@ def test_when_the_path_does_not_exist_then_exit_2():
     done = run_grade("no/such/notebook.ipynb")
     assert done.returncode == 2
     assert done.stderr.strip() == (
-        "grade: There is no file no/such/notebook.ipynb. Check the name and the folder you are in.")
+        "grade: There is no file no/such/notebook.ipynb. Check the name and the folder you are in."
+    )
 
 
 def test_when_the_exercise_has_no_checks_then_exit_2(demo: Path):
@@ -99,8 +108,18 @@ def test_when_exercise_toml_is_broken_then_exit_2(demo: Path):
 
 
 def test_when_the_notebook_is_version_3_then_it_is_upgraded_and_graded(demo: Path):
-    v3 = {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": [
-        {"cell_type": "code", "input": "value = 42", "language": "python", "outputs": [], "metadata": {}}]}]}
+    v3 = {
+        "nbformat": 3,
+        "nbformat_minor": 0,
+        "metadata": {},
+        "worksheets": [
+            {
+                "cells": [
+                    {"cell_type": "code", "input": "value = 42", "language": "python", "outputs": [], "metadata": {}}
+                ]
+            }
+        ],
+    }
     (demo / "demo.ipynb").write_text(json.dumps(v3))
     assert run_grade(str(demo / "demo.ipynb")).returncode == 0
 
@@ -125,8 +144,9 @@ def test_when_the_kernel_cannot_start_then_exit_3_not_a_zero(demo: Path):
 
 def test_when_machine_formats_are_asked_then_json_junit_and_gradescope_are_written(tmp_path: Path):
     out = {kind: tmp_path / f"result.{kind}" for kind in ("json", "xml", "gs.json")}
-    done = run_grade(str(SOLUTION), "--json", str(out["json"]), "--junit", str(out["xml"]),
-                     "--gradescope", str(out["gs.json"]))
+    done = run_grade(
+        str(SOLUTION), "--json", str(out["json"]), "--junit", str(out["xml"]), "--gradescope", str(out["gs.json"])
+    )
     assert done.returncode == 0
     result = json.loads(out["json"].read_text())
     assert (result["schema_version"], result["status"], result["score"], result["max_score"]) == (1, "passed", 4, 4)
@@ -140,8 +160,15 @@ def test_when_machine_formats_are_asked_then_json_junit_and_gradescope_are_writt
 def test_when_the_notebook_cannot_be_graded_then_the_machine_formats_still_say_why(demo: Path, tmp_path: Path):
     (demo / "demo.ipynb").write_bytes(b"{ this is not json")
     out = {kind: tmp_path / f"result.{kind}" for kind in ("json", "xml", "gs.json")}
-    done = run_grade(str(demo / "demo.ipynb"), "--json", str(out["json"]), "--junit", str(out["xml"]),
-                     "--gradescope", str(out["gs.json"]))
+    done = run_grade(
+        str(demo / "demo.ipynb"),
+        "--json",
+        str(out["json"]),
+        "--junit",
+        str(out["xml"]),
+        "--gradescope",
+        str(out["gs.json"]),
+    )
     assert done.returncode == 2 and "not valid JSON" in done.stderr
     result = json.loads(out["json"].read_text())
     assert (result["status"], result["score"], result["checks"]) == ("ungradable", 0, [])
@@ -162,10 +189,13 @@ def test_when_extra_checks_are_given_then_they_are_reported_only_as_hidden(demo:
     hidden = tmp_path / "hidden"
     hidden.mkdir()
     (hidden / "test_secret.py").write_text(
-        'def test_secret_edge_case(nb):\n    assert nb.value("value") == 43, "secret"\n')
+        'def test_secret_edge_case(nb):\n    assert nb.value("value") == 43, "secret"\n'
+    )
     write_nb(["value = 42"], demo / "demo.ipynb")
     done = run_grade(str(demo), "--extra-checks", str(hidden), "--json", "-")
     checks = json.loads(done.stdout)["checks"]
     assert done.returncode == 1
     assert [(c["description"], c["outcome"], c["message"]) for c in checks] == [
-        ("value is 42", "passed", ""), ("hidden check 1", "failed", "")]
+        ("value is 42", "passed", ""),
+        ("hidden check 1", "failed", ""),
+    ]

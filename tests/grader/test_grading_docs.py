@@ -38,7 +38,7 @@ def assert_shown(block: str, output: str) -> None:
     """`block`, apart from its `$ command` line, is a contiguous part of `output`, word for word."""
     expected = words("\n".join(line for line in block.splitlines() if not line.startswith("$ ")))
     got = words(output)
-    starts = [i for i in range(len(got)) if got[i:i + len(expected)] == expected]
+    starts = [i for i in range(len(got)) if got[i : i + len(expected)] == expected]
     assert starts, f"docs/grading.md shows:\n{block}\nbut the grader printed:\n{output}"
 
 

@@ -26,7 +26,7 @@ def test_value(nb):
 def kernel_python(tmp_path: Path, script: str) -> str:
     """A stand-in for the kernel's Python: `script` (sh) runs first, then the real interpreter."""
     wrapper = tmp_path / "python"
-    wrapper.write_text(f"#!/bin/sh\n{script}\nexec {sys.executable} \"$@\"\n")
+    wrapper.write_text(f'#!/bin/sh\n{script}\nexec {sys.executable} "$@"\n')
     wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
     return str(wrapper)
 
@@ -38,15 +38,20 @@ def grade(exercise, tmp_path: Path):
 
 def test_when_the_kernel_fails_to_start_once_then_it_is_started_again_unseen(exercise, tmp_path, monkeypatch):
     failed = tmp_path / "failed-once"
-    monkeypatch.setenv("GRADER_PYTHON", kernel_python(
-        tmp_path, f'case "$*" in *"-m grader.kernel_main"*) [ -e {failed} ] || {{ touch {failed}; exit 1; }};; esac'))
+    monkeypatch.setenv(
+        "GRADER_PYTHON",
+        kernel_python(
+            tmp_path, f'case "$*" in *"-m grader.kernel_main"*) [ -e {failed} ] || {{ touch {failed}; exit 1; }};; esac'
+        ),
+    )
     result = grade(exercise, tmp_path)
     assert failed.exists()  # the first kernel really did fail
     assert result.status is Status.PASSED
 
 
 def test_when_the_kernel_keeps_failing_but_python_is_sound_then_reinstalling_is_not_advised(
-        exercise, tmp_path, monkeypatch):
+    exercise, tmp_path, monkeypatch
+):
     always_fails = 'case "$*" in *"-m grader.kernel_main"*) exit 1;; esac'
     monkeypatch.setenv("GRADER_PYTHON", kernel_python(tmp_path, always_fails))
     with pytest.raises(KernelStartError) as failure:
@@ -57,7 +62,7 @@ def test_when_the_kernel_keeps_failing_but_python_is_sound_then_reinstalling_is_
 
 
 def test_when_python_cannot_load_the_kernel_then_reinstalling_is_advised(exercise, tmp_path, monkeypatch):
-    monkeypatch.setenv("GRADER_PYTHON", kernel_python(tmp_path, f"exec {sys.executable} -S \"$@\""))  # no site-packages
+    monkeypatch.setenv("GRADER_PYTHON", kernel_python(tmp_path, f'exec {sys.executable} -S "$@"'))  # no site-packages
     with pytest.raises(KernelStartError) as failure:
         grade(exercise, tmp_path)
     message = str(failure.value)

@@ -66,20 +66,24 @@ def test_an_error_named_as_the_check_says(nb):
 
 
 def test_when_a_check_scripts_the_model_then_the_learners_code_gets_its_replies_and_errors_are_plain(
-        exercise, tmp_path):
+    exercise, tmp_path
+):
     folder = exercise(CHECKS, toml_extra='network = "loopback"\n')  # the kernel reaches 127.0.0.1
     notebook = write_nb(NOTEBOOK, tmp_path / "learner" / "demo.ipynb")
     checks = {c.name: c for c in grade_notebook(notebook, load_exercise(folder)).checks}
 
-    assert checks["test_the_kernel_asks_the_scripted_model"].outcome is Outcome.PASSED, (
-        checks["test_the_kernel_asks_the_scripted_model"].message)
-    assert checks["test_a_client_made_in_the_kernel"].outcome is Outcome.PASSED, (
-        checks["test_a_client_made_in_the_kernel"].message)
+    assert checks["test_the_kernel_asks_the_scripted_model"].outcome is Outcome.PASSED, checks[
+        "test_the_kernel_asks_the_scripted_model"
+    ].message
+    assert checks["test_a_client_made_in_the_kernel"].outcome is Outcome.PASSED, checks[
+        "test_a_client_made_in_the_kernel"
+    ].message
     raised = checks["test_an_error_the_learner_raised"]
     assert raised.outcome is Outcome.FAILED
     assert raised.message == (
         "count('twelve') raised ValueError at the line `return int(text)`: "
-        "invalid literal for int() with base 10: 'twelve'")
+        "invalid literal for int() with base 10: 'twelve'"
+    )
     limited = checks["test_a_client_without_the_sdks_retries"]
     assert limited.outcome is Outcome.FAILED
     assert limited.message.startswith("ask_with raised RateLimitError at the line `")

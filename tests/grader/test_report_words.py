@@ -30,8 +30,9 @@ def test_greet(nb):
 '''
 
 
-def grade_cells(tmp_path: Path, checks: str, cells: list[str], toml_extra: str = "",
-                *args: str) -> subprocess.CompletedProcess[str]:
+def grade_cells(
+    tmp_path: Path, checks: str, cells: list[str], toml_extra: str = "", *args: str
+) -> subprocess.CompletedProcess[str]:
     """Grade a notebook of `cells` (Markdown when they start with '#md ') against `checks`."""
     folder = write_exercise(tmp_path / "exercises" / "00-test" / "demo", checks, toml_extra)
     write_nb(cells, folder / "demo.ipynb")
@@ -43,6 +44,7 @@ def lines(done: subprocess.CompletedProcess[str]) -> list[str]:
 
 
 # -- 4. what a beginner cannot see ---------------------------------------------------------------
+
 
 def test_when_a_function_returns_text_instead_of_a_number_then_the_report_says_so(tmp_path):
     done = grade_cells(tmp_path, TOTAL, ["def total(prices):\n    return f'{sum(prices):.2f}'"])
@@ -75,32 +77,46 @@ def test_total(nb):
         "     `price` holds text, not a number. The quotes around '34.65' show it is text: use the number itself, "
         "without str() or an f-string around it.",
     ]
-    assert "     `total` holds text, not a number. The quotes around '69.3' show it is text: use the number " \
-           "itself, without str() or an f-string around it." in lines(done)
+    assert (
+        "     `total` holds text, not a number. The quotes around '69.3' show it is text: use the number "
+        "itself, without str() or an f-string around it." in lines(done)
+    )
 
 
 def test_when_a_function_prints_instead_of_returning_then_the_report_asks_about_return(tmp_path):
     done = grade_cells(tmp_path, GREET, ["def greet(name):\n    print('Hello, ' + name + '!')"])
     assert "     got:      None" in lines(done)
-    assert ("     `greet` returned nothing (None): is it missing `return`, or does it print the answer "
-            "instead of returning it?") in lines(done)
+    assert (
+        "     `greet` returned nothing (None): is it missing `return`, or does it print the answer "
+        "instead of returning it?"
+    ) in lines(done)
 
 
 def test_when_return_is_indented_inside_the_loop_then_the_report_explains_it(tmp_path):
-    cells = ["def total(prices):\n    result = 0\n    for price in prices:\n        result = result + price\n"
-             "        return result"]
+    cells = [
+        "def total(prices):\n    result = 0\n    for price in prices:\n        result = result + price\n"
+        "        return result"
+    ]
     done = grade_cells(tmp_path, TOTAL, cells)
     assert "     got:      1.5" in lines(done)
-    assert ("     In `total`, `return` is indented inside the `for` loop, so the function stops during the "
-            "first round, after the first item. Move `return` to the left, in line with `for`, so it runs "
-            "once the loop has finished.") in lines(done)
+    assert (
+        "     In `total`, `return` is indented inside the `for` loop, so the function stops during the "
+        "first round, after the first item. Move `return` to the left, in line with `for`, so it runs "
+        "once the loop has finished."
+    ) in lines(done)
 
 
 # -- 5. the cell the learner sees ----------------------------------------------------------------
 
+
 def test_when_a_cell_cannot_be_read_then_it_is_named_by_its_heading_and_first_line_and_comes_first(tmp_path):
-    cells = ["#md # Greetings\n\nRead this first.", "#md ## Step 1: a function that greets",
-             "def greet(name):\n    return 'Hello, ' + name +", "#md ## Step 2: try it", "print(greet('Ada'))"]
+    cells = [
+        "#md # Greetings\n\nRead this first.",
+        "#md ## Step 1: a function that greets",
+        "def greet(name):\n    return 'Hello, ' + name +",
+        "#md ## Step 2: try it",
+        "print(greet('Ada'))",
+    ]
     done = grade_cells(tmp_path, GREET, cells)
     assert lines(done)[:8] == [
         "Demo  (demo)",
@@ -109,7 +125,7 @@ def test_when_a_cell_cannot_be_read_then_it_is_named_by_its_heading_and_first_li
         "     at the line: return 'Hello, ' + name +",
         "     Python could not read this line. Look for a missing bracket, quote, colon or comma, just here or "
         "on the line before.",
-        '     Other cells that raised an error: the cell `print(greet(\'Ada\'))` under "Step 2: try it". '
+        "     Other cells that raised an error: the cell `print(greet('Ada'))` under \"Step 2: try it\". "
         "Fix the first one first.",
         "     The check below marked ✗ failed because of this error: fix it first.",
         "",
@@ -124,17 +140,19 @@ def test_when_a_cell_cannot_be_read_then_it_is_named_by_its_heading_and_first_li
 
 
 def test_when_every_check_passes_beside_a_cell_error_then_the_report_says_why_it_does_not_matter(tmp_path):
-    done = grade_cells(tmp_path, GREET, ["def greet(name):\n    return f'Hello, {name}!'", "#md ## Scratch",
-                                         "greet(3) + 1"])
+    done = grade_cells(
+        tmp_path, GREET, ["def greet(name):\n    return f'Hello, {name}!'", "#md ## Scratch", "greet(3) + 1"]
+    )
     assert done.returncode == 0
     verdict = lines(done).index(" All checks passed, 1/1. Well done!")
-    assert lines(done)[verdict + 1:verdict + 2] == [
+    assert lines(done)[verdict + 1 : verdict + 2] == [
         ' The error in the cell `greet(3) + 1` under "Scratch" did not keep any check from passing (grading '
         "runs every cell, even after an error), but Run All in Jupyter stops there: fix or delete that cell.",
     ]
 
 
 # -- 6. the right hint ---------------------------------------------------------------------------
+
 
 def test_when_a_step_has_passed_then_the_hint_belongs_to_the_first_failing_check(tmp_path):
     checks = '''
@@ -155,6 +173,7 @@ def test_greet(nb):
 
 # -- 7. what the notebook printed ----------------------------------------------------------------
 
+
 def test_when_the_last_cell_printed_something_else_then_the_report_shows_what_it_printed(tmp_path):
     checks = '''
 def test_prints(nb):
@@ -162,11 +181,15 @@ def test_prints(nb):
     assert "Hello, Ada!" in nb.printed, "the notebook should print the greeting"
 '''
     done = grade_cells(tmp_path, checks, ["print('Hello Ada')"])
-    assert lines(done)[2:5] == ["     the notebook should print the greeting",
-                                "     Your notebook printed:", "       Hello Ada"]
+    assert lines(done)[2:5] == [
+        "     the notebook should print the greeting",
+        "     Your notebook printed:",
+        "       Hello Ada",
+    ]
 
 
 # -- 8. pandas, tables, repeats ------------------------------------------------------------------
+
 
 def test_when_columns_are_combined_with_and_then_the_report_explains_ampersand(tmp_path):
     checks = '''
@@ -178,13 +201,16 @@ def test_cheap_french(nb):
 '''
     cells = ["def cheap_french(df):\n    return df[(df['price'] < 10) and (df['country'] == 'FR')]"]
     done = grade_cells(tmp_path, checks, cells)
-    assert lines(done)[2] == ("     cheap_french(a table of 3 rows and 2 columns) raised ValueError at the line "
-                              "`return df[(df['price'] < 10) and (df['country'] == 'FR')]`: The truth value of a "
-                              "Series is ambiguous. Use a.empty, a.item(), a.any() or a.all().")
+    assert lines(done)[2] == (
+        "     cheap_french(a table of 3 rows and 2 columns) raised ValueError at the line "
+        "`return df[(df['price'] < 10) and (df['country'] == 'FR')]`: The truth value of a "
+        "Series is ambiguous. Use a.empty, a.item(), a.any() or a.all()."
+    )
     assert lines(done)[3] == (
         "     `and`, `or`, `not` and `if` need a single True or False, but a pandas column holds one per row. "
         "To combine conditions on columns use `&` (and), `|` (or) and `~` (not), with each condition in its "
-        'own brackets: df[(df["price"] > 10) & (df["country"] == "FR")].')
+        'own brackets: df[(df["price"] > 10) & (df["country"] == "FR")].'
+    )
 
 
 def test_when_a_table_is_where_a_value_belongs_then_it_is_summarised_not_dumped(tmp_path):
@@ -193,8 +219,9 @@ def test_count(nb):
     """sales_count is the number of sales"""
     assert nb.value("sales_count") == 50, "sales_count should be the number of sales"
 '''
-    cells = ["import pandas as pd\nsales_count = pd.DataFrame({'month': [f'M{i}' for i in range(50)], "
-             "'total': range(50)})"]
+    cells = [
+        "import pandas as pd\nsales_count = pd.DataFrame({'month': [f'M{i}' for i in range(50)], 'total': range(50)})"
+    ]
     done = grade_cells(tmp_path, checks, cells)
     assert done.returncode == 1  # the learner's mistake, not a broken check
     assert lines(done)[2:10] == [
@@ -211,18 +238,22 @@ def test_count(nb):
 
 
 def test_when_the_same_failure_repeats_across_checks_then_it_is_said_once(tmp_path):
-    checks = GREET + GREET.replace("test_greet", "test_greet_again").replace('"""greet says hello"""',
-                                                                             '"""greet says hello again"""')
+    checks = GREET + GREET.replace("test_greet", "test_greet_again").replace(
+        '"""greet says hello"""', '"""greet says hello again"""'
+    )
     done = grade_cells(tmp_path, checks, ["def greet(name):\n    return 'Hello, ' + nme"])
-    message = ("     greet('Ada') raised NameError at the line `return 'Hello, ' + nme`: name 'nme' is not defined")
+    message = "     greet('Ada') raised NameError at the line `return 'Hello, ' + nme`: name 'nme' is not defined"
     assert lines(done).count(message) == 1
-    assert lines(done)[lines(done).index(" ✗ greet says hello again  failed  0/1") + 1] == \
-        "     The same problem as above."
+    assert (
+        lines(done)[lines(done).index(" ✗ greet says hello again  failed  0/1") + 1]
+        == "     The same problem as above."
+    )
 
 
 def test_when_the_notebook_stops_python_then_the_report_says_it_first_and_the_checks_say_it_once(tmp_path):
-    checks = GREET + GREET.replace("test_greet", "test_greet_again").replace('"""greet says hello"""',
-                                                                             '"""greet says hello again"""')
+    checks = GREET + GREET.replace("test_greet", "test_greet_again").replace(
+        '"""greet says hello"""', '"""greet says hello again"""'
+    )
     cells = ["def greet(name):\n    return f'Hello, {name}!'", "#md ## Step 2: leave", "import os\nos._exit(3)"]
     done = grade_cells(tmp_path, checks, cells)
     assert lines(done) == [
@@ -243,14 +274,19 @@ def test_when_the_notebook_stops_python_then_the_report_says_it_first_and_the_ch
 
 # -- 9. long cells, Ctrl-C -----------------------------------------------------------------------
 
+
 def test_when_a_cell_runs_for_seconds_then_one_line_says_which_and_its_time_limit(tmp_path):
     cells = ["#md ## Step 1: wait", "import time\ntime.sleep(5)\nvalue = 42"]
-    done = grade_cells(tmp_path, "def test_value(nb):\n    assert nb.value('value') == 42\n", cells,
-                       "[limits]\ncell_timeout = 30\n")
+    done = grade_cells(
+        tmp_path, "def test_value(nb):\n    assert nb.value('value') == 42\n", cells, "[limits]\ncell_timeout = 30\n"
+    )
     assert done.returncode == 0
-    assert done.stderr.splitlines().count(
-        'Still running the cell `import time` under "Step 1: wait": it may take up to 30 seconds '
-        "(its time limit).") == 1
+    assert (
+        done.stderr.splitlines().count(
+            'Still running the cell `import time` under "Step 1: wait": it may take up to 30 seconds (its time limit).'
+        )
+        == 1
+    )
 
 
 def test_when_on_a_terminal_then_the_live_line_is_redrawn_each_second_and_wiped_at_the_end(monkeypatch):
@@ -269,17 +305,28 @@ def test_when_on_a_terminal_then_the_live_line_is_redrawn_each_second_and_wiped_
     line.running("the cell `x = 1`", 5.1, 30)
     line.finished()
     assert screen.getvalue().split("\r\x1b[K") == [
-        "", "Still running the cell `x = 1`: 4 s so far, at most 26 s more (its time limit is 30 s)",
-        "Still running the cell `x = 1`: 5 s so far, at most 25 s more (its time limit is 30 s)", ""]
+        "",
+        "Still running the cell `x = 1`: 4 s so far, at most 26 s more (its time limit is 30 s)",
+        "Still running the cell `x = 1`: 5 s so far, at most 25 s more (its time limit is 30 s)",
+        "",
+    ]
 
 
 def test_when_the_learner_presses_ctrl_c_then_grading_stops_with_130_and_nothing_is_recorded(tmp_path):
-    folder = write_exercise(tmp_path / "exercises" / "00-test" / "demo",
-                            "def test_value(nb):\n    assert nb.value('value') == 42\n")
+    folder = write_exercise(
+        tmp_path / "exercises" / "00-test" / "demo", "def test_value(nb):\n    assert nb.value('value') == 42\n"
+    )
     write_nb(["import time\ntime.sleep(60)", "value = 42"], folder / "demo.ipynb")
     env = {**os.environ, "NO_COLOR": "1"}
-    grading = subprocess.Popen([*GRADE, str(folder / "demo.ipynb")], cwd=tmp_path, env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_ctrl_c_as_on_a_terminal)
+    grading = subprocess.Popen(
+        [*GRADE, str(folder / "demo.ipynb")],
+        cwd=tmp_path,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=_ctrl_c_as_on_a_terminal,
+    )
     try:
         assert grading.stderr is not None
         first = grading.stderr.readline()  # the live line: the long cell is running
@@ -290,8 +337,10 @@ def test_when_the_learner_presses_ctrl_c_then_grading_stops_with_130_and_nothing
         if grading.poll() is None:
             grading.kill()
     assert grading.returncode == 130
-    assert err.strip() == ("grade: you stopped grading (Ctrl-C). Nothing was recorded, so your progress is "
-                           "as it was; grade again when you are ready.")
+    assert err.strip() == (
+        "grade: you stopped grading (Ctrl-C). Nothing was recorded, so your progress is "
+        "as it was; grade again when you are ready."
+    )
     assert out == ""
     assert not (tmp_path / ".course-progress.json").exists()
 
@@ -303,31 +352,45 @@ def _ctrl_c_as_on_a_terminal() -> None:
 
 # -- 10. not attempted, but something happened ---------------------------------------------------
 
+
 def test_when_nothing_is_attempted_but_a_cell_ran_out_of_time_then_the_report_names_it(tmp_path):
     cells = ["value = ...", "#md ## Step 2: count", "while True:\n    pass"]
-    done = grade_cells(tmp_path, "def test_value(nb):\n    assert nb.value('value') == 42\n", cells,
-                       "[limits]\ncell_timeout = 2\n")
-    assert ' The cell `while True:` under "Step 2: count" ran out of time: the cell ran longer than 2 seconds. ' \
-           "Look for a loop that never ends." in lines(done)
+    done = grade_cells(
+        tmp_path, "def test_value(nb):\n    assert nb.value('value') == 42\n", cells, "[limits]\ncell_timeout = 2\n"
+    )
+    assert (
+        ' The cell `while True:` under "Step 2: count" ran out of time: the cell ran longer than 2 seconds. '
+        "Look for a loop that never ends." in lines(done)
+    )
     assert lines(done)[-2].startswith(" Not attempted yet (0/1).")
 
 
 # -- 12. %pip install ----------------------------------------------------------------------------
 
+
 def test_when_a_notebook_runs_pip_install_then_grading_skips_it_and_says_so(tmp_path):
     cells = ["#md ## Set-up", "%pip install no-such-package-for-the-course\nvalue = 42"]
     done = grade_cells(tmp_path, "def test_value(nb):\n    assert nb.value('value') == 42\n", cells)
     assert done.returncode == 0
-    assert (" Note: Grading skipped the line `%pip install no-such-package-for-the-course` in the cell "
-            '`%pip install no-such-package-for-the-course` under "Set-up": grading never installs packages into '
-            "your Python. The course's own libraries are already installed; if you need another one, install it "
-            "once in a terminal with the course's environment active, and delete this line from the notebook."
-            ) in lines(done)
+    assert (
+        " Note: Grading skipped the line `%pip install no-such-package-for-the-course` in the cell "
+        '`%pip install no-such-package-for-the-course` under "Set-up": grading never installs packages into '
+        "your Python. The course's own libraries are already installed; if you need another one, install it "
+        "once in a terminal with the course's environment active, and delete this line from the notebook."
+    ) in lines(done)
     assert "no-such-package" not in done.stderr
 
 
-@pytest.mark.parametrize("line", ["!pip install x", "  !python -m pip install x", "%conda install x",
-                                  "!{sys.executable} -m pip install x", "%pip uninstall -y x"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "!pip install x",
+        "  !python -m pip install x",
+        "%conda install x",
+        "!{sys.executable} -m pip install x",
+        "%pip uninstall -y x",
+    ],
+)
 def test_when_a_line_installs_packages_then_it_is_recognised(line):
     from grader.no_installs import without_installs
 
@@ -339,4 +402,3 @@ def test_when_a_line_only_mentions_pip_then_it_runs():
 
     source = "%pip list\nprint('pip install x')\n# !pip install x"
     assert without_installs(source) == source
-

@@ -22,8 +22,11 @@ def test_value(nb):
 '''
 
 
-@pytest.mark.parametrize("owner, name", [(owner, name) for owner, name, _ in BORROWED],
-                         ids=[f"{owner.__name__}.{name}" for owner, name, _ in BORROWED])
+@pytest.mark.parametrize(
+    "owner, name",
+    [(owner, name) for owner, name, _ in BORROWED],
+    ids=[f"{owner.__name__}.{name}" for owner, name, _ in BORROWED],
+)
 def test_every_borrowed_name_is_still_upstream(owner, name):
     assert hasattr(owner, name), f"{owner.__module__}.{owner.__name__} no longer has {name}"
 
@@ -36,8 +39,10 @@ def test_every_private_override_is_listed_and_keeps_upstreams_signature(ours, th
             continue
         if name.startswith("_"):
             assert name in borrowed, f"{ours.__name__}.{name} overrides a private name BORROWED does not list"
-        assert list(inspect.signature(method).parameters)[:3] == list(
-            inspect.signature(getattr(theirs, name)).parameters)[:3], f"{name} no longer takes what upstream passes"
+        assert (
+            list(inspect.signature(method).parameters)[:3]
+            == list(inspect.signature(getattr(theirs, name)).parameters)[:3]
+        ), f"{name} no longer takes what upstream passes"
 
 
 def test_when_upstream_lost_a_name_then_grading_is_refused_in_one_line(monkeypatch):
@@ -47,7 +52,8 @@ def test_when_upstream_lost_a_name_then_grading_is_refused_in_one_line(monkeypat
 
 
 def test_when_the_kernel_clock_override_is_bypassed_then_a_timeout_is_refused_not_counted(
-        exercise, tmp_path, monkeypatch):
+    exercise, tmp_path, monkeypatch
+):
     # as if nbclient had renamed the hook: its own wall-clock timeout would stop the cell
     monkeypatch.setattr(GradingClient, "_async_handle_timeout", NotebookClient._async_handle_timeout)
     folder = exercise(SPIN, "[limits]\ncell_timeout = 1\n")

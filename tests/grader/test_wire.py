@@ -17,11 +17,31 @@ def round_trip(value):
     return decode(json.loads(json.dumps(encode(value))))
 
 
-@pytest.mark.parametrize("value", [
-    None, True, 3, 2.5, "text", [1, [2, 3]], {"a": 1}, (1, "x"), {1, 2}, frozenset({"a"}),
-    b"\x00bytes", bytearray(b"ba"), 1 + 2j, {1: "int key", (2, 3): "tuple key"}, {"~": "a key like our tag"},
-    dt.datetime(2026, 11, 30, 14, 5), dt.date(2026, 1, 2), dt.time(9, 30), dt.timedelta(hours=2), Ellipsis,
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        True,
+        3,
+        2.5,
+        "text",
+        [1, [2, 3]],
+        {"a": 1},
+        (1, "x"),
+        {1, 2},
+        frozenset({"a"}),
+        b"\x00bytes",
+        bytearray(b"ba"),
+        1 + 2j,
+        {1: "int key", (2, 3): "tuple key"},
+        {"~": "a key like our tag"},
+        dt.datetime(2026, 11, 30, 14, 5),
+        dt.date(2026, 1, 2),
+        dt.time(9, 30),
+        dt.timedelta(hours=2),
+        Ellipsis,
+    ],
+)
 def test_when_plain_values_cross_then_they_come_back_equal_and_of_the_same_type(value):
     back = round_trip(value)
     assert back == value and type(back) is type(value)
@@ -40,8 +60,10 @@ def test_when_numpy_values_cross_then_dtype_and_shape_survive():
 
 
 def test_when_pandas_values_cross_then_they_are_equal_frames_and_series():
-    frame = pd.DataFrame({"month": ["2026-01", "2026-02"], "revenue": [10.5, float("nan")], "n": [1, 2]},
-                         index=pd.Index([3, 4], name="row"))
+    frame = pd.DataFrame(
+        {"month": ["2026-01", "2026-02"], "revenue": [10.5, float("nan")], "n": [1, 2]},
+        index=pd.Index([3, 4], name="row"),
+    )
     pd.testing.assert_frame_equal(round_trip(frame), frame)
     series = pd.Series([1.0, 2.0], index=["a", "b"], name="total")
     pd.testing.assert_series_equal(round_trip(series), series)

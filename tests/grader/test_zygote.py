@@ -79,7 +79,8 @@ def test_preloaded(nb):
 
 
 def test_a_forked_kernel_starts_with_its_exercises_libraries_and_the_zygote_stays_one_thread(
-        exercise, tmp_path, zygote, monkeypatch):
+    exercise, tmp_path, zygote, monkeypatch
+):
     monkeypatch.setenv("GRADER_TEST_DRAWS", "")
     folder = exercise(PRELOADED, cells=("import pandas as pd\nvalue = ...",))  # the starter names pandas
     cells = ["import sys\nhad_pandas = 'pandas' in sys.modules\nimport numpy\ndraw = float(numpy.random.random())"]
@@ -103,10 +104,21 @@ def test_the_zygote_reports_how_a_kernel_ended(tmp_path, zygote):
 
 def test_when_the_grading_process_is_killed_then_its_kernel_ends(tmp_path):
     # A zygote serves only the grading process that started it (grader.sandbox.peers).
-    grading = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time\nfrom grader.zygote import ForkedKernel, KernelZygote\nzygote = KernelZygote().__enter__()\n"
-        f"kernel = ForkedKernel(zygote.address, ['-f', {str(tmp_path / 'c.json')!r}], {str(tmp_path)!r}, {{}})\n"
-        "print(kernel.pid, flush=True)\ntime.sleep(60)")], stdout=subprocess.PIPE, text=True)
+    grading = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time\nfrom grader.zygote import ForkedKernel, KernelZygote\n"
+                "zygote = KernelZygote().__enter__()\n"
+                f"kernel = ForkedKernel(zygote.address, ['-f', {str(tmp_path / 'c.json')!r}], "
+                f"{str(tmp_path)!r}, {{}})\n"
+                "print(kernel.pid, flush=True)\ntime.sleep(60)"
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     with grading:
         pid = int(grading.stdout.readline())
         assert alive(pid)
@@ -116,8 +128,9 @@ def test_when_the_grading_process_is_killed_then_its_kernel_ends(tmp_path):
 
 def test_when_the_zygote_stops_then_every_kernel_it_forked_ends(tmp_path):
     with KernelZygote() as running:
-        kernels = [ForkedKernel(running.address, ["-f", str(tmp_path / f"{n}.json")], str(tmp_path), {})
-                   for n in range(2)]
+        kernels = [
+            ForkedKernel(running.address, ["-f", str(tmp_path / f"{n}.json")], str(tmp_path), {}) for n in range(2)
+        ]
     assert all(gone_soon(k.pid) for k in kernels)
     assert [k.wait(timeout=5) for k in kernels] == [-signal.SIGKILL] * 2
 

@@ -33,15 +33,18 @@ def course(tmp_path: Path) -> Path:
     write_exercise(tmp_path / "exercises" / "01-more" / "second", CHECKS, exercise_id="second")
     (tmp_path / "docs" / "modules" / "00-test").mkdir(parents=True)
     (tmp_path / "docs" / "modules" / "00-test" / "index.md").write_text(
-        "---\ntitle: First steps\nprerequisites: []\n---\n\n# First steps\n")
+        "---\ntitle: First steps\nprerequisites: []\n---\n\n# First steps\n"
+    )
     (tmp_path / "docs" / "modules" / "01-more").mkdir(parents=True)
     (tmp_path / "docs" / "modules" / "01-more" / "index.md").write_text(
-        "---\ntitle: More things\nprerequisites: [00-test]\nhours: 1\n---\n\n# More things\n")
+        "---\ntitle: More things\nprerequisites: [00-test]\nhours: 1\n---\n\n# More things\n"
+    )
     assert demo.is_dir()
     return tmp_path
 
 
 # -- the course as a learner gets it: unzipped from the site's own download ------------------------
+
 
 @pytest.fixture(scope="session")
 def course_zip_bytes() -> bytes:

@@ -43,8 +43,7 @@ def _in_process(course: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> st
     return done.output
 
 
-def test_when_hints_are_asked_for_then_one_more_each_time_and_remembered(course: Path,
-                                                                         monkeypatch: pytest.MonkeyPatch):
+def test_when_hints_are_asked_for_then_one_more_each_time_and_remembered(course: Path, monkeypatch: pytest.MonkeyPatch):
     shown = [_in_process(course, monkeypatch, "hint", "demo")]
     assert shown[0].startswith("Hint 1 of 3: a nudge") and "grade hint demo" in shown[0]
     graded = run_grade("demo", cwd=course)
@@ -84,8 +83,12 @@ def test_when_listing_then_each_module_shows_its_bar_and_each_exercise_its_statu
 
 def test_when_listing_as_json_then_statuses_and_scores_are_there(course: Path):
     progress = Progress.load(course / PROGRESS_FILE)
-    partial = GradeResult("second", "Demo", "x.ipynb", (
-        CheckResult("a", "a", Outcome.PASSED, 1.0, 1.0), CheckResult("b", "b", Outcome.FAILED, 0.0, 1.0)))
+    partial = GradeResult(
+        "second",
+        "Demo",
+        "x.ipynb",
+        (CheckResult("a", "a", Outcome.PASSED, 1.0, 1.0), CheckResult("b", "b", Outcome.FAILED, 0.0, 1.0)),
+    )
     progress.record(partial)
     progress.save()
     data = json.loads(run_grade("list", "--json", cwd=course).stdout)

@@ -28,8 +28,9 @@ GREETING = Path("exercises/00-start-here/greeting")
 def _solved(starter: Path) -> nbformat.NotebookNode:
     """The greeting starter with the reference solution's cells (its metadata kept)."""
     nb = nbformat.read(starter, as_version=4)
-    nb.cells = nbformat.read(REPO / "solutions" / GREETING.relative_to("exercises") / "greeting.ipynb",
-                             as_version=4).cells
+    nb.cells = nbformat.read(
+        REPO / "solutions" / GREETING.relative_to("exercises") / "greeting.ipynb", as_version=4
+    ).cells
     return nb
 
 
@@ -43,8 +44,10 @@ def _save_later(nb: nbformat.NotebookNode, path: Path, than: Path) -> Path:
 
 # -- 1. several notebooks in one exercise folder ------------------------------------------------
 
+
 def test_when_the_learner_worked_in_a_copy_then_grade_id_says_which_it_graded_and_how_to_grade_the_copy(
-        zip_course: Path):
+    zip_course: Path,
+):
     folder = zip_course / GREETING
     write_nb([""], folder / "Untitled.ipynb")  # File > New: empty, never worth mentioning
     _save_later(_solved(folder / "greeting.ipynb"), folder / "greeting-Copy1.ipynb", than=folder / "greeting.ipynb")
@@ -53,8 +56,10 @@ def test_when_the_learner_worked_in_a_copy_then_grade_id_says_which_it_graded_an
     assert by_id.returncode == 1, by_id.stderr
     assert "Not attempted yet" in by_id.stdout
     command = "grade 00-start-here/greeting/greeting-Copy1.ipynb"  # relative to where grade was run
-    assert ("Note: This graded greeting.ipynb, the exercise's own notebook. greeting-Copy1.ipynb, in the same "
-            f"folder, was saved after it: if you worked there, grade it with: {command}") in by_id.stdout
+    assert (
+        "Note: This graded greeting.ipynb, the exercise's own notebook. greeting-Copy1.ipynb, in the same "
+        f"folder, was saved after it: if you worked there, grade it with: {command}"
+    ) in by_id.stdout
     assert "Untitled" not in by_id.stdout
 
     copy = grade_here(*command.split()[1:], cwd=zip_course / "exercises")  # the exact command the note gave
@@ -83,11 +88,14 @@ def test_when_jupyter_added_notebooks_then_list_hint_and_grading_by_path_still_w
 def test_when_hint_has_no_id_outside_an_exercise_folder_then_it_asks_which_in_one_line(zip_course: Path):
     done = grade_here("hint", cwd=zip_course / "exercises")
     assert done.returncode == 2
-    assert done.stderr.strip() == ("grade: Which exercise? Name it (grade hint greeting), or run grade hint "
-                                   "inside the exercise's folder. `grade list` shows every exercise.")
+    assert done.stderr.strip() == (
+        "grade: Which exercise? Name it (grade hint greeting), or run grade hint "
+        "inside the exercise's folder. `grade list` shows every exercise."
+    )
 
 
 # -- 2. reset, from every way a learner gets the course -------------------------------------------
+
 
 def test_when_reset_in_the_course_zip_then_the_starter_is_back_and_the_work_kept(zip_course: Path):
     folder = zip_course / GREETING
@@ -105,7 +113,8 @@ def test_when_reset_in_the_course_zip_then_the_starter_is_back_and_the_work_kept
 
 
 def test_when_reset_in_an_exercise_zip_then_that_folder_is_reset_not_the_installed_course(
-        zip_course: Path, tmp_path: Path):
+    zip_course: Path, tmp_path: Path
+):
     elsewhere = tmp_path / "downloads"
     zipfile.ZipFile(io.BytesIO(exercise_zip(REPO / GREETING))).extractall(elsewhere)
     folder = elsewhere / "greeting"
@@ -142,30 +151,33 @@ def test_when_reset_in_a_git_clone_without_solutions_then_git_gives_the_starter(
 
 # -- 3 and 12. the fallback command, misspelt commands, the zip itself -----------------------------
 
+
 @pytest.mark.portable
 def test_when_python_m_grader_is_run_then_it_answers_as_grade_does(zip_course: Path):
     env = {**os.environ, "COURSE_ROOT": "", "NO_COLOR": "1", "COLUMNS": "200"}
     # from the course folder, `python -m grader` runs the course's own copy of the grader
-    module = subprocess.run([sys.executable, "-m", "grader", "list"], cwd=zip_course, env=env,
-                            capture_output=True, text=True, timeout=120)
+    module = subprocess.run(
+        [sys.executable, "-m", "grader", "list"], cwd=zip_course, env=env, capture_output=True, text=True, timeout=120
+    )
     assert module.returncode == 0, module.stderr
     assert module.stdout == grade_here("list", cwd=zip_course / "exercises").stdout
-    helped = subprocess.run([sys.executable, "-m", "grader", "--help"], cwd=zip_course, env=env,
-                            capture_output=True, text=True, timeout=120)
+    helped = subprocess.run(
+        [sys.executable, "-m", "grader", "--help"], cwd=zip_course, env=env, capture_output=True, text=True, timeout=120
+    )
     assert helped.returncode == 0 and "Usage: python -m grader" in helped.stdout
 
 
 def test_when_a_command_is_misspelt_then_the_command_is_suggested_not_an_exercise(zip_course: Path):
     done = grade_here("lsit", cwd=zip_course / "exercises")
     assert done.returncode == 2
-    assert done.stderr.strip() == ("grade: There is no command or exercise 'lsit'. "
-                                   "Did you mean the command `grade list`?")
+    assert done.stderr.strip() == (
+        "grade: There is no command or exercise 'lsit'. Did you mean the command `grade list`?"
+    )
     near_both = grade_here("resipe", cwd=zip_course / "exercises")  # close to `reset`, closer to recipe
     assert near_both.returncode == 2 and "Did you mean 'recipe'" in near_both.stderr
 
 
-def test_when_the_course_zip_is_extracted_then_it_is_one_folder_with_what_pip_and_reset_need(
-        course_zip_bytes: bytes):
+def test_when_the_course_zip_is_extracted_then_it_is_one_folder_with_what_pip_and_reset_need(course_zip_bytes: bytes):
     names = zipfile.ZipFile(io.BytesIO(course_zip_bytes)).namelist()
     # no top folder inside: Extract All already makes one named after the zip
     assert {"pyproject.toml", "README.md", "LICENSE"} <= set(names)
@@ -178,8 +190,8 @@ def test_when_the_course_zip_is_extracted_then_it_is_one_folder_with_what_pip_an
 
 # -- 13. notebooks written by other editors --------------------------------------------------------
 
-def test_when_another_editor_wrote_the_notebook_then_it_is_repaired_graded_and_said_in_one_line(
-        zip_course: Path):
+
+def test_when_another_editor_wrote_the_notebook_then_it_is_repaired_graded_and_said_in_one_line(zip_course: Path):
     folder = zip_course / GREETING
     data = json.loads(nbformat.writes(_solved(folder / "greeting.ipynb")))
     for cell in data["cells"]:
@@ -192,8 +204,10 @@ def test_when_another_editor_wrote_the_notebook_then_it_is_repaired_graded_and_s
     done = grade_here("greeting", cwd=folder)
 
     assert done.returncode == 0, done.stdout + done.stderr
-    assert ("Note: greeting.ipynb was saved in a slightly different format (by another editor or an older "
-            "Jupyter); it was tidied in memory to be graded, and your file was not changed.") in done.stdout
+    assert (
+        "Note: greeting.ipynb was saved in a slightly different format (by another editor or an older "
+        "Jupyter); it was tidied in memory to be graded, and your file was not changed."
+    ) in done.stdout
     assert json.loads((folder / "greeting.ipynb").read_text()) == data
 
 
@@ -208,10 +222,12 @@ def test_when_a_notebook_truly_cannot_be_read_then_one_plain_line_without_schema
     assert done.returncode == 2
     assert done.stderr.strip() == (
         "grade: greeting.ipynb cannot be read as a notebook: cell 3 is not written the way Jupyter writes "
-        "cells. Open it in Jupyter and save it again, or download the exercise again and copy your code into it.")
+        "cells. Open it in Jupyter and save it again, or download the exercise again and copy your code into it."
+    )
 
 
 # -- check() inside Jupyter, in the unzipped course -------------------------------------------------
+
 
 def _run_in_kernel(nb: nbformat.NotebookNode, folder: Path) -> str:
     """Execute `nb` in a real kernel whose working folder is `folder`; the last cell's text output."""
@@ -223,7 +239,8 @@ def _run_in_kernel(nb: nbformat.NotebookNode, folder: Path) -> str:
 
 @pytest.mark.parametrize("session", ["told", "renamed since"])
 def test_when_check_runs_in_a_copy_among_other_notebooks_then_it_judges_that_copy(
-        zip_course: Path, monkeypatch: pytest.MonkeyPatch, session: str):
+    zip_course: Path, monkeypatch: pytest.MonkeyPatch, session: str
+):
     folder = zip_course / GREETING
     write_nb(["x = 1"], folder / "Untitled.ipynb")
     nb = _solved(folder / "greeting.ipynb")
@@ -254,8 +271,10 @@ def test_when_check_runs_with_unsaved_changes_then_it_says_so(zip_course: Path, 
     shown = _run_in_kernel(nb, folder)
 
     assert "✓ my_name holds your name as text" in shown  # the live value was judged
-    assert ("This notebook has changes that are not saved: code you ran is not in the saved file. check() "
-            "judged what you ran, but `grade` grades the saved file") in shown
+    assert (
+        "This notebook has changes that are not saved: code you ran is not in the saved file. check() "
+        "judged what you ran, but `grade` grades the saved file"
+    ) in shown
 
 
 def test_when_an_exercise_toml_does_not_name_its_notebook_then_course_check_says_so(zip_course: Path):

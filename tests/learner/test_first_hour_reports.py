@@ -23,10 +23,11 @@ def _fill_in(course: Path, sources: list[str]) -> None:
     nbformat.write(nb, path)
 
 
-def test_when_greet_cannot_be_read_then_the_report_points_at_step_2_first_and_ties_the_checks_to_it(
-        zip_course: Path):
-    _fill_in(zip_course, ['my_name = "Ada"', 'def greet(name):\n    return "Hello, " + name + "!" +',
-                          "print(greet(my_name))"])
+def test_when_greet_cannot_be_read_then_the_report_points_at_step_2_first_and_ties_the_checks_to_it(zip_course: Path):
+    _fill_in(
+        zip_course,
+        ['my_name = "Ada"', 'def greet(name):\n    return "Hello, " + name + "!" +', "print(greet(my_name))"],
+    )
     done = grade_here("greeting", cwd=zip_course)
     assert done.returncode == 1, done.stderr
     report = [line.rstrip() for line in done.stdout.splitlines()]
@@ -54,17 +55,19 @@ def test_when_greet_cannot_be_read_then_the_report_points_at_step_2_first_and_ti
 
 
 def test_when_greet_prints_instead_of_returning_then_the_report_says_it_returned_nothing(zip_course: Path):
-    _fill_in(zip_course, ['my_name = "Ada"', 'def greet(name):\n    print(f"Hello, {name}!")',
-                          "print(greet(my_name))"])
+    _fill_in(zip_course, ['my_name = "Ada"', 'def greet(name):\n    print(f"Hello, {name}!")', "print(greet(my_name))"])
     done = grade_here("greeting", cwd=zip_course)
     assert done.returncode == 1, done.stderr
-    assert ("     `greet` returned nothing (None): is it missing `return`, or does it print the answer instead "
-            "of returning it?") in done.stdout.splitlines()
+    assert (
+        "     `greet` returned nothing (None): is it missing `return`, or does it print the answer instead "
+        "of returning it?"
+    ) in done.stdout.splitlines()
 
 
 def test_when_only_step_1_is_done_then_the_report_says_to_write_step_2_next_with_its_hint(zip_course: Path):
-    _fill_in(zip_course, ['my_name = "Ada"', 'def greet(name):\n    # YOUR CODE HERE\n    ...',
-                          "print(greet(my_name))"])
+    _fill_in(
+        zip_course, ['my_name = "Ada"', "def greet(name):\n    # YOUR CODE HERE\n    ...", "print(greet(my_name))"]
+    )
     done = grade_here("greeting", cwd=zip_course)
     report = [line.rstrip() for line in done.stdout.splitlines()]
     assert report[-2:] == [

@@ -26,12 +26,12 @@ def test_when_check_runs_in_the_live_kernel_then_it_judges_the_live_namespace(co
     nb = nbformat.read(folder / "demo.ipynb", as_version=4)
     nb.metadata["course"] = {"exercise": "demo"}
     cells = [
-        "from grader import check, hint\ncheck()",              # 1: the untouched starter
-        "value = 41\ncheck()",                                  # 2: a wrong answer
-        "value = 42\nresult = check()\nresult",                 # 3: right
-        "print(repr(result))",                                  # 4: the plain-text form
-        "hint()",                                               # 5: recorded in progress
-        "del value\ncheck()",                                   # 6: a name that is gone
+        "from grader import check, hint\ncheck()",  # 1: the untouched starter
+        "value = 41\ncheck()",  # 2: a wrong answer
+        "value = 42\nresult = check()\nresult",  # 3: right
+        "print(repr(result))",  # 4: the plain-text form
+        "hint()",  # 5: recorded in progress
+        "del value\ncheck()",  # 6: a name that is gone
     ]
     nb.cells = [nb.cells[0], *(new_code_cell(c) for c in cells)]
     nbformat.write(nb, folder / "demo.ipynb")
@@ -55,11 +55,22 @@ def test_when_the_saved_notebook_has_an_error_output_then_nb_errors_names_its_ce
     from grader.live_probe import live_execution
 
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell("# Title"),
-                nbformat.v4.new_code_cell("x = 1\ny = x / 0", execution_count=2, outputs=[
-                    nbformat.v4.new_output("stream", name="stdout", text="before\n"),
-                    nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero",
-                                           traceback=["Cell In[2], line 2", "ZeroDivisionError"])])]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Title"),
+        nbformat.v4.new_code_cell(
+            "x = 1\ny = x / 0",
+            execution_count=2,
+            outputs=[
+                nbformat.v4.new_output("stream", name="stdout", text="before\n"),
+                nbformat.v4.new_output(
+                    "error",
+                    ename="ZeroDivisionError",
+                    evalue="division by zero",
+                    traceback=["Cell In[2], line 2", "ZeroDivisionError"],
+                ),
+            ],
+        ),
+    ]
     nbformat.write(nb, tmp_path / "saved.ipynb")
     execution = live_execution(tmp_path / "saved.ipynb", history=[])
     assert execution.printed == {2: "before\n"}

@@ -12,8 +12,10 @@ from grader.result import CheckResult, GradeResult, Outcome
 
 
 def graded(*outcomes: Outcome, when: str = "2025-01-01T00:00:00+00:00") -> GradeResult:
-    checks = tuple(CheckResult(f"test_{i}", f"check {i}", o, 1.0 if o is Outcome.PASSED else 0.0, 1.0)
-                   for i, o in enumerate(outcomes))
+    checks = tuple(
+        CheckResult(f"test_{i}", f"check {i}", o, 1.0 if o is Outcome.PASSED else 0.0, 1.0)
+        for i, o in enumerate(outcomes)
+    )
     return GradeResult("demo", "Demo", "demo.ipynb", checks, graded_at=when)
 
 
@@ -45,8 +47,9 @@ def test_when_a_pass_follows_then_the_exercise_is_passed(tmp_path: Path):
     assert progress.of("never-graded").standing is Standing.NOT_STARTED
 
 
-@pytest.mark.parametrize("content", ["{ not json", "[]", '{"exercises": 3}', "\x00\x01",
-                                     '{"exercises": {"demo": {"best": {"score": "x"}}}}'])
+@pytest.mark.parametrize(
+    "content", ["{ not json", "[]", '{"exercises": 3}', "\x00\x01", '{"exercises": {"demo": {"best": {"score": "x"}}}}']
+)
 def test_when_the_state_file_is_corrupt_then_it_is_rebuilt(tmp_path: Path, content: str):
     (tmp_path / PROGRESS_FILE).write_text(content)
     count, warning = update_progress(tmp_path, lambda p: len(p.exercises))

@@ -79,7 +79,8 @@ def version_two(course: Path, url: str, site: Path | None = None) -> bytes:
         write_nb(["#md Put the answer in `value`.", "value = ..."], course / folder / "demo.ipynb")
     (course / LESSON).write_text("# A new lesson\n\nNew things.\n")
     (course / "docs" / "changelog.md").write_text(
-        f"# Changelog\n\n## 2026-12-02\n\n- {FIX}\n\n## 2026-12-01\n\n- The first version.\n")
+        f"# Changelog\n\n## 2026-12-02\n\n- {FIX}\n\n## 2026-12-01\n\n- The first version.\n"
+    )
     return publish(course, "2.0", "2026-12-02T10:00:00+00:00", url, site)
 
 
@@ -97,8 +98,11 @@ def learner_works(learner: Path) -> None:
 
 
 def tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
 
 
 def assert_updated_and_nothing_lost(learner: Path, course: Path, progress: str, output: str) -> None:
@@ -122,7 +126,8 @@ def assert_updated_and_nothing_lost(learner: Path, course: Path, progress: str, 
 
 
 def test_when_a_newer_version_is_published_then_update_from_the_site_brings_it_and_keeps_the_learners_work(
-        course: Path, tmp_path: Path, site: tuple[str, Path]):
+    course: Path, tmp_path: Path, site: tuple[str, Path]
+):
     url, site_folder = site
     learner = unpack(version_one(course, url), tmp_path / "learner")
     learner_works(learner)
@@ -131,9 +136,12 @@ def test_when_a_newer_version_is_published_then_update_from_the_site_brings_it_a
 
     before = tree(learner)
     check = grade_here("update", "--check", cwd=learner)
-    assert (check.returncode, check.stdout.strip()) == (0, "A newer version of the course is available: 2.0 "
-                                                           "(you have 1.0). Run grade update to get it; your work "
-                                                           "is kept.")
+    assert (check.returncode, check.stdout.strip()) == (
+        0,
+        "A newer version of the course is available: 2.0 "
+        "(you have 1.0). Run grade update to get it; your work "
+        "is kept.",
+    )
     assert tree(learner) == before  # --check changed nothing
     done = grade_here("update", cwd=learner)  # no SOURCE: the site recorded in the course
     assert done.returncode == 0, done.stdout + done.stderr
@@ -144,8 +152,10 @@ def test_when_a_newer_version_is_published_then_update_from_the_site_brings_it_a
     half = grade_here("second", cwd=learner)  # the new starter beside is not taken for the learner's work
     assert half.returncode == 1 and "demo.new.ipynb" not in half.stdout, half.stdout
     again = grade_here("update", cwd=learner)
-    assert (again.returncode, again.stdout.strip()) == (0, "Your course is up to date (version 2.0). "
-                                                           "Nothing was changed.")
+    assert (again.returncode, again.stdout.strip()) == (
+        0,
+        "Your course is up to date (version 2.0). Nothing was changed.",
+    )
 
 
 def test_when_offline_then_update_from_a_downloaded_archive_does_the_same(course: Path, tmp_path: Path):
@@ -165,7 +175,8 @@ def test_when_offline_then_update_from_a_downloaded_archive_does_the_same(course
 
 
 def test_when_the_archive_is_older_or_of_another_course_then_update_refuses_and_changes_nothing(
-        course: Path, tmp_path: Path):
+    course: Path, tmp_path: Path
+):
     old = tmp_path / "old.zip"
     old.write_bytes(version_one(course, UNREACHABLE))
     learner = unpack(version_two(course, UNREACHABLE), tmp_path / "learner")
@@ -175,11 +186,15 @@ def test_when_the_archive_is_older_or_of_another_course_then_update_refuses_and_
 
     down = grade_here("update", str(old), cwd=learner)
     assert (down.returncode, down.stderr.strip()) == (
-        4, "grade: This archive is version 1.0, older than yours (2.0): nothing was changed.")
+        4,
+        "grade: This archive is version 1.0, older than yours (2.0): nothing was changed.",
+    )
     foreign = grade_here("update", str(other), cwd=learner)
     assert (foreign.returncode, foreign.stderr.strip()) == (
-        4, "grade: This archive is the course 'another-course', not 'test-course', the one in this folder: "
-           "nothing was changed.")
+        4,
+        "grade: This archive is the course 'another-course', not 'test-course', the one in this folder: "
+        "nothing was changed.",
+    )
     (tmp_path / "notes.zip").write_text("not a zip")
     junk = grade_here("update", str(tmp_path / "notes.zip"), cwd=learner)
     assert junk.returncode == 2 and "is not a course archive" in junk.stderr
@@ -187,7 +202,8 @@ def test_when_the_archive_is_older_or_of_another_course_then_update_refuses_and_
 
 
 def test_when_the_swap_fails_midway_then_version_one_is_intact_and_running_again_finishes(
-        course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     import os
 
     from grader.errors import GraderBroken
@@ -237,12 +253,16 @@ main(["update", sys.argv[1]])
 """
 
 
-@pytest.mark.parametrize(("when", "target", "patch"), [
-    ("staging", "update.Path.write_bytes", "update.Path.write_bytes"),
-    ("swapping", "update.os.replace", "update.os.replace"),
-])
+@pytest.mark.parametrize(
+    ("when", "target", "patch"),
+    [
+        ("staging", "update.Path.write_bytes", "update.Path.write_bytes"),
+        ("swapping", "update.os.replace", "update.os.replace"),
+    ],
+)
 def test_when_the_update_is_killed_then_running_it_again_finishes_the_job(
-        course: Path, tmp_path: Path, when: str, target: str, patch: str):
+    course: Path, tmp_path: Path, when: str, target: str, patch: str
+):
     learner = unpack(version_one(course, UNREACHABLE), tmp_path / "learner")
     write_nb(["value = 41"], learner / SECOND / "demo.ipynb")
     archive = tmp_path / "v2.zip"
@@ -250,14 +270,21 @@ def test_when_the_update_is_killed_then_running_it_again_finishes_the_job(
     before = tree(learner)
 
     script = KILLED_AT.format(target=target, patch=patch, after=4)
-    killed = subprocess.run([sys.executable, "-c", script, str(archive)], cwd=learner, capture_output=True,
-                            text=True, timeout=120, env={**__import__("os").environ, "COURSE_ROOT": ""})
+    killed = subprocess.run(
+        [sys.executable, "-c", script, str(archive)],
+        cwd=learner,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**__import__("os").environ, "COURSE_ROOT": ""},
+    )
     assert killed.returncode == 9, killed.stderr
     if when == "staging":  # nothing of the course was touched yet
         assert {k: v for k, v in tree(learner).items() if not k.startswith(".course-update/")} == before
     else:  # until the update is finished, every command says so
-        assert "an update of your course was cut short; run `grade update` again" in grade_here(
-            "list", cwd=learner).stderr
+        assert (
+            "an update of your course was cut short; run `grade update` again" in grade_here("list", cwd=learner).stderr
+        )
 
     done = grade_here("update", str(archive), cwd=learner)
     assert done.returncode == 0, done.stderr
@@ -270,7 +297,8 @@ def test_when_the_update_is_killed_then_running_it_again_finishes_the_job(
 
 
 def test_when_the_course_was_downloaded_before_manifests_then_update_still_keeps_the_learners_notebook(
-        course: Path, tmp_path: Path):
+    course: Path, tmp_path: Path
+):
     from grader.site.downloads import course_zip
 
     version_one(course, UNREACHABLE)
@@ -293,8 +321,9 @@ def _cells(path: Path) -> list[str]:
 
 
 def test_when_only_the_instructor_changed_a_cell_then_a_safe_merge_is_offered_beside(course: Path, tmp_path: Path):
-    learner = unpack(version_one(course, UNREACHABLE, third=("#md Old instructions.", "value = ...")),
-                     tmp_path / "learner")
+    learner = unpack(
+        version_one(course, UNREACHABLE, third=("#md Old instructions.", "value = ...")), tmp_path / "learner"
+    )
     write_nb(["#md Old instructions.", "value = 41"], learner / THIRD / "demo.ipynb")
     archive = tmp_path / "v2.zip"
     archive.write_bytes(version_two(course, UNREACHABLE))  # THIRD's instructions change; SECOND gains a cell
@@ -313,12 +342,20 @@ def test_when_both_changed_the_same_cell_then_no_merge_and_the_learners_cells_wi
     from grader.learner.cell_merge import merge_notebooks
 
     def nb(*sources: str) -> bytes:
-        return json.dumps({"cells": [{"cell_type": "code", "source": s} for s in sources], "metadata": {},
-                           "nbformat": 4, "nbformat_minor": 5}).encode()
+        return json.dumps(
+            {
+                "cells": [{"cell_type": "code", "source": s} for s in sources],
+                "metadata": {},
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+        ).encode()
 
     old = nb("# read the data", "answer = ...")
-    assert merge_notebooks(old, nb("# read the data", "answer = 3"), nb("# read the data carefully", "answer = ...")) \
+    assert (
+        merge_notebooks(old, nb("# read the data", "answer = 3"), nb("# read the data carefully", "answer = ..."))
         == json.dumps(json.loads(nb("# read the data carefully", "answer = 3")), indent=1) + "\n"
+    )
     assert merge_notebooks(old, nb("# read the data", "answer = 3"), nb("# read the data", "answer = None")) is None
     assert merge_notebooks(old, nb("# read the data", "answer = 3", "print(1)"), nb("# new", "answer = ...")) is None
     assert merge_notebooks(old, nb("# read the data", "answer = 3"), old) is None  # nothing new to bring
@@ -330,14 +367,17 @@ def test_when_the_course_is_a_git_clone_then_update_says_to_use_git_pull(course:
     archive.write_bytes(version_one(course, UNREACHABLE))
     done = grade_here("update", str(archive), cwd=course)
     assert (done.returncode, done.stderr.strip()) == (
-        2, "grade: This course folder is a git clone: update it with git pull instead.")
+        2,
+        "grade: This course folder is a git clone: update it with git pull instead.",
+    )
 
 
 def test_when_the_packages_list_changed_then_the_learner_is_told_to_install_again(course: Path, tmp_path: Path):
     (course / "pyproject.toml").write_text('[project]\nname = "x"\n')
     include = [*INCLUDE, "pyproject.toml"]
-    learner = unpack(build_archive(course, include, Release(COURSE_ID, "1.0", "2026-12-01T10:00:00+00:00"))[0],
-                     tmp_path / "learner")
+    learner = unpack(
+        build_archive(course, include, Release(COURSE_ID, "1.0", "2026-12-01T10:00:00+00:00"))[0], tmp_path / "learner"
+    )
     (course / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["numpy"]\n')
     archive = tmp_path / "v2.zip"
     archive.write_bytes(build_archive(course, include, Release(COURSE_ID, "2.0", "2026-12-02T10:00:00+00:00"))[0])
@@ -348,7 +388,8 @@ def test_when_the_packages_list_changed_then_the_learner_is_told_to_install_agai
 
 
 def test_when_an_archive_names_a_file_outside_the_course_then_update_refuses_and_writes_nothing(
-        course: Path, tmp_path: Path):
+    course: Path, tmp_path: Path
+):
     from grader.course_archive import MANIFEST_NAME, Manifest, sha256
     from grader.site.downloads import zip_bytes
 
@@ -361,5 +402,7 @@ def test_when_an_archive_names_a_file_outside_the_course_then_update_refuses_and
 
     done = grade_here("update", str(archive), cwd=learner)
     assert (done.returncode, done.stderr.strip()) == (
-        2, "grade: v2.zip names a file outside the course (../outside.txt): nothing was changed.")
+        2,
+        "grade: v2.zip names a file outside the course (../outside.txt): nothing was changed.",
+    )
     assert not (tmp_path / "outside.txt").exists() and tree(learner) == before

@@ -24,8 +24,9 @@ class WatchProcess:
 
     def __init__(self, args: list[str], cwd: Path) -> None:
         env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
-        self.process = subprocess.Popen([*GRADE, "watch", *args], cwd=cwd, env=env, text=True,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [*GRADE, "watch", *args], cwd=cwd, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -134,4 +135,4 @@ def test_when_a_check_fails_then_watch_shows_expected_and_got_as_grade_does(cour
     write_nb(["value = 41"], course / "exercises" / "00-test" / "demo" / "demo.ipynb")
     report = watched("demo").report()
     failed = report.index(" ✗ value is 42  failed  0/1")
-    assert report[failed + 1:failed + 4] == ["     value should be 42", "     expected: 42", "     got:      41"]
+    assert report[failed + 1 : failed + 4] == ["     value should be 42", "     expected: 42", "     got:      41"]

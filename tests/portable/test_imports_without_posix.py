@@ -8,13 +8,22 @@ import sys
 
 import pytest
 
-LEARNER_MODULES = ("grader.cli", "grader.engine", "grader.kernel", "grader.kernel_main", "grader.inside_jupyter",
-                   "grader.learner.commands", "grader.learner.watch", "grader.batch.lock")
+LEARNER_MODULES = (
+    "grader.cli",
+    "grader.engine",
+    "grader.kernel",
+    "grader.kernel_main",
+    "grader.inside_jupyter",
+    "grader.learner.commands",
+    "grader.learner.watch",
+    "grader.batch.lock",
+)
 
 
 @pytest.mark.parametrize("module", LEARNER_MODULES)
 def test_when_resource_fcntl_and_termios_do_not_exist_then_the_learner_modules_still_import(module: str) -> None:
-    script = ("import sys\nfor name in ('resource', 'fcntl', 'termios'):\n    sys.modules[name] = None\n"
-              f"import {module}\n")
+    script = (
+        f"import sys\nfor name in ('resource', 'fcntl', 'termios'):\n    sys.modules[name] = None\nimport {module}\n"
+    )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr.strip().splitlines()[-1:]

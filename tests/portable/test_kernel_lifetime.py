@@ -12,7 +12,7 @@ from tests.conftest import REPO
 from tests.portable.test_portable_grade import PORTABLE_ENV
 
 # A grader that starts a kernel, has it start a process of its own, says both pids, then waits.
-START_A_KERNEL = '''
+START_A_KERNEL = """
 import asyncio, sys, time
 from pathlib import Path
 from grader.exercise import load_exercise
@@ -34,13 +34,18 @@ async def main():
     time.sleep(120)
 
 asyncio.run(main())
-'''
+"""
 
 
 def test_when_the_grader_is_killed_then_its_kernel_and_what_it_started_end_without_prctl(exercise, tmp_path):
     folder = exercise("def test_nothing(nb):\n    pass\n")
-    grader = subprocess.Popen([sys.executable, "-c", START_A_KERNEL, str(tmp_path), str(folder)], cwd=REPO,
-                              env={**os.environ, **PORTABLE_ENV}, stdout=subprocess.PIPE, text=True)
+    grader = subprocess.Popen(
+        [sys.executable, "-c", START_A_KERNEL, str(tmp_path), str(folder)],
+        cwd=REPO,
+        env={**os.environ, **PORTABLE_ENV},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     with grader:
         assert grader.stdout is not None
         pids = [int(pid) for pid in grader.stdout.readline().split()]

@@ -31,8 +31,15 @@ def graded(scene: Scene, tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
 
     def grade_one(name: str) -> dict[str, Any]:
         notebook = greeting(tmp / "learners" / name / "greeting.ipynb", extra_cells=[scene.attack(name, hidden_file)])
-        done = run_grade(str(notebook), "--json", "-", "--extra-checks", str(scene.hidden),
-                         env={"COURSE_ROOT": str(scene.root)}, cwd=notebook.parent)
+        done = run_grade(
+            str(notebook),
+            "--json",
+            "-",
+            "--extra-checks",
+            str(scene.hidden),
+            env={"COURSE_ROOT": str(scene.root)},
+            cwd=notebook.parent,
+        )
         assert done.returncode in (0, 1), done.stderr
         return json.loads(done.stdout)
 
@@ -41,11 +48,25 @@ def graded(scene: Scene, tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
     submissions = scene.honest.parent.parent
     for name in [*ATTACKS, *BATCH_ATTACKS]:
         greeting(submissions / name / "greeting.ipynb", extra_cells=[scene.attack(name, hidden_file)])
-    done = CliRunner().invoke(course, ["grade-batch", str(submissions), "--out", str(scene.out), "--workers", "2",
-                                       "--extra-checks", str(scene.hidden)], env={"COURSE_ROOT": str(scene.root)})
+    done = CliRunner().invoke(
+        course,
+        [
+            "grade-batch",
+            str(submissions),
+            "--out",
+            str(scene.out),
+            "--workers",
+            "2",
+            "--extra-checks",
+            str(scene.hidden),
+        ],
+        env={"COURSE_ROOT": str(scene.root)},
+    )
     assert done.exit_code == 0, done.output
-    batch = {name: json.loads((scene.out / "results" / name / "greeting.json").read_text())
-             for name in [*ATTACKS, *BATCH_ATTACKS, "honest"]}
+    batch = {
+        name: json.loads((scene.out / "results" / name / "greeting.json").read_text())
+        for name in [*ATTACKS, *BATCH_ATTACKS, "honest"]
+    }
     return {"alone": alone, "batch": batch, "before": before, "after": scene.fingerprint()}
 
 
@@ -69,12 +90,14 @@ def test_when_attacks_are_graded_then_the_honest_learner_grades_as_alone(graded:
     honest = graded["batch"]["honest"]
     assert (honest["status"], honest["score"], honest["cell_errors"]) == ("passed", 5, [])
     assert [(c["name"], c["outcome"]) for c in honest["checks"]] == [
-        (c["name"], c["outcome"]) for c in graded["batch"]["rewrite_checks"]["checks"]]
+        (c["name"], c["outcome"]) for c in graded["batch"]["rewrite_checks"]["checks"]
+    ]
 
 
 def test_when_attacks_are_graded_then_the_instructors_files_are_untouched(graded: dict[str, Any], scene: Scene):
-    changed = {p for p in graded["before"].keys() | graded["after"].keys()
-               if graded["before"].get(p) != graded["after"].get(p)}
+    changed = {
+        p for p in graded["before"].keys() | graded["after"].keys() if graded["before"].get(p) != graded["after"].get(p)
+    }
     assert changed == set()
     assert not (scene.outside / "planted.txt").exists()
     assert not (scene.out / "results" / "planted.json").exists()

@@ -34,12 +34,14 @@ CELLS = [
 
 
 def test_when_a_learner_uses_data_files_and_libraries_then_the_sandbox_lets_them(tmp_path: Path):
-    folder = write_exercise(tmp_path / "course" / "exercises" / "00-test" / "demo", EVERYTHING_WORKED,
-                            'data = ["data.csv"]\n[limits]\ncell_timeout = 60\n')
+    folder = write_exercise(
+        tmp_path / "course" / "exercises" / "00-test" / "demo",
+        EVERYTHING_WORKED,
+        'data = ["data.csv"]\n[limits]\ncell_timeout = 60\n',
+    )
     (folder / "data.csv").write_text("a,b\n1,2\n3,4\n5,6\n")
     notebook = write_nb(CELLS, tmp_path / "learner" / "demo.ipynb")
-    done = run_grade(str(notebook), "--json", "-", env={"COURSE_ROOT": str(tmp_path / "course")},
-                     cwd=notebook.parent)
+    done = run_grade(str(notebook), "--json", "-", env={"COURSE_ROOT": str(tmp_path / "course")}, cwd=notebook.parent)
     result = json.loads(done.stdout)
     assert (result["status"], result["cell_errors"]) == ("passed", []), result
     assert not (folder / "out.txt").exists() and not (notebook.parent / "out.txt").exists()

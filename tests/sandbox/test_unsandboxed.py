@@ -31,8 +31,10 @@ def test_when_the_sandbox_is_unavailable_then_grade_works_and_says_so_once(cours
     done = run_grade(str(notebook), env={**OFF, "COURSE_ROOT": str(course_root)}, cwd=notebook.parent)
     assert done.returncode == 0, done.stdout + done.stderr
     said = [line for line in done.stdout.splitlines() if "sandbox" in line]
-    assert said == [" Note: The sandbox is switched off here (GRADER_NO_SANDBOX), so the notebook runs with your "
-                    "own permissions while it is graded; grading works as usual."]
+    assert said == [
+        " Note: The sandbox is switched off here (GRADER_NO_SANDBOX), so the notebook runs with your "
+        "own permissions while it is graded; grading works as usual."
+    ]
 
 
 def test_when_the_sandbox_is_available_then_grade_says_nothing_of_it(course_root: Path, tmp_path: Path):
@@ -42,10 +44,20 @@ def test_when_the_sandbox_is_available_then_grade_says_nothing_of_it(course_root
 
 
 def test_when_the_sandbox_is_unavailable_then_grade_batch_refuses_without_unsandboxed(
-        course_root: Path, tmp_path: Path):
+    course_root: Path, tmp_path: Path
+):
     greeting(tmp_path / "subs" / "ada" / "greeting.ipynb")
-    batch = [sys.executable, "-m", "grader.course_cli", "grade-batch", str(tmp_path / "subs"),
-             "--out", str(tmp_path / "out"), "--workers", "1"]
+    batch = [
+        sys.executable,
+        "-m",
+        "grader.course_cli",
+        "grade-batch",
+        str(tmp_path / "subs"),
+        "--out",
+        str(tmp_path / "out"),
+        "--workers",
+        "1",
+    ]
     env = {**os.environ, **OFF}  # a batch of its own: its workers start with this environment
     refused = subprocess.run(batch, capture_output=True, text=True, env=env, timeout=300)
     assert refused.returncode == 2
@@ -54,6 +66,8 @@ def test_when_the_sandbox_is_unavailable_then_grade_batch_refuses_without_unsand
     done = subprocess.run([*batch, "--unsandboxed"], capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert (tmp_path / "out" / "gradebook.csv").read_text().splitlines() == [
-        "learner,greeting,total,out_of,graded_unsandboxed", "ada,4,4,4,greeting"]
+        "learner,greeting,total,out_of,graded_unsandboxed",
+        "ada,4,4,4,greeting",
+    ]
     book = json.loads((tmp_path / "out" / "gradebook.json").read_text())
     assert book["learners"][0]["scores"]["greeting"]["sandbox"] == "unsandboxed"

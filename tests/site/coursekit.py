@@ -25,10 +25,8 @@ SOLUTION_MARK = "secret-sauce-4711"
 def write_nb(cells: Sequence[str], path: Path) -> Path:
     """A notebook whose cells are code, or Markdown when they start with '#md '."""
     nb = new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    nb.cells = [new_markdown_cell(c[4:]) if c.startswith("#md ") else new_code_cell(c)
-                for c in cells]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [new_markdown_cell(c[4:]) if c.startswith("#md ") else new_code_cell(c) for c in cells]
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
     return path
@@ -62,32 +60,50 @@ def write_course(root: Path) -> Path:
     write(root / "README.md", "# Fixture course\n")
     write(root / "pyproject.toml", "[project]\nname = 'fixture-course'\nversion = '0'\n")
     mod = root / "docs/modules/00-first-steps"
-    write(mod / "index.md", "---\ntitle: First steps\nobjectives:\n  - Count quokkas\n"
-          "  - Say hello\nprerequisites: []\nhours: 2\n---\n\n# First steps\n\nWelcome.\n")
+    write(
+        mod / "index.md",
+        "---\ntitle: First steps\nobjectives:\n  - Count quokkas\n"
+        "  - Say hello\nprerequisites: []\nhours: 2\n---\n\n# First steps\n\nWelcome.\n",
+    )
     write_nb(LESSON_CELLS, mod / "01-counting.ipynb")
     later = root / "docs/modules/01-next-step"
-    write(later / "index.md", "---\ntitle: The next step\nobjectives: [Read a table]\n"
-          "prerequisites: [00-first-steps]\nhours: 3\n---\n\nNo exercises here yet.\n")
+    write(
+        later / "index.md",
+        "---\ntitle: The next step\nobjectives: [Read a table]\n"
+        "prerequisites: [00-first-steps]\nhours: 3\n---\n\nNo exercises here yet.\n",
+    )
     write(later / "01-tables.md", "# Reading tables\n\nA table has rows and columns.\n")
     ex = root / "exercises/00-first-steps/hello"
-    write(ex / "exercise.toml", 'id = "hello"\ntitle = "Say hello"\npoints = 3\n'
-          'hints = ["Use `return`.", "Join text with `+`.", "Return \\"Hello, \\" + name"]\n'
-          'explanation = "Returning lets the checks see the value."\ndata = ["names.csv"]\n')
-    write_nb(["#md # Say hello\n\nFill in `greet`.",
-              "def greet(name):\n    # YOUR CODE HERE\n    ..."], ex / "hello.ipynb")
-    write(ex / "test_hello.py", "def test_greets(nb):\n    \"\"\"greets\"\"\"\n")
+    write(
+        ex / "exercise.toml",
+        'id = "hello"\ntitle = "Say hello"\npoints = 3\n'
+        'hints = ["Use `return`.", "Join text with `+`.", "Return \\"Hello, \\" + name"]\n'
+        'explanation = "Returning lets the checks see the value."\ndata = ["names.csv"]\n',
+    )
+    write_nb(
+        ["#md # Say hello\n\nFill in `greet`.", "def greet(name):\n    # YOUR CODE HERE\n    ..."], ex / "hello.ipynb"
+    )
+    write(ex / "test_hello.py", 'def test_greets(nb):\n    """greets"""\n')
     write(ex / "names.csv", "name\nAda\n")
-    write_nb(["#md # Say hello\n\nFill in `greet`.",
-              f"def greet(name):\n    # BEGIN SOLUTION\n    {SOLUTION_LINE}\n    # END SOLUTION"],
-             root / "solutions/00-first-steps/hello/hello.ipynb")
+    write_nb(
+        [
+            "#md # Say hello\n\nFill in `greet`.",
+            f"def greet(name):\n    # BEGIN SOLUTION\n    {SOLUTION_LINE}\n    # END SOLUTION",
+        ],
+        root / "solutions/00-first-steps/hello/hello.ipynb",
+    )
     return root
 
 
-def build(root: Path, site: Path, *extra: str,
-          env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def build(root: Path, site: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """`mkdocs build --strict` of the course at root into site, in a child process."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site), *extra],
-        cwd=root, env=env, capture_output=True, text=True, timeout=600, check=False,
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )

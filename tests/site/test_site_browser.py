@@ -23,8 +23,14 @@ from tests.site.coursekit import REPO, SEARCH_WORD, SOLUTION_MARK
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 EXERCISE = "modules/00-first-steps/exercises/hello/index.html"
 LESSON = "modules/00-first-steps/01-counting.html"
 
@@ -49,8 +55,7 @@ def elsewhere() -> list[str]:
 
 
 def _context(browser: Browser, elsewhere: list[str], scheme: str = "light") -> BrowserContext:
-    context = browser.new_context(viewport={"width": 1280, "height": 900},
-                                  color_scheme=scheme)  # type: ignore[arg-type]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)  # type: ignore[arg-type]
 
     def guard(route: Route) -> None:
         url = urlsplit(route.request.url)
@@ -81,7 +86,8 @@ def test_when_home_opens_then_it_renders_the_course(page: Page, site_url: str) -
 
 
 def test_when_modules_tab_is_followed_then_a_module_and_its_lesson_open(
-    page: Page, site_url: str,
+    page: Page,
+    site_url: str,
 ) -> None:
     page.goto(f"{site_url}/index.html")
     page.locator(".md-tabs__link", has_text="Modules").click()
@@ -98,7 +104,8 @@ def _search(page: Page, word: str) -> None:
 
 
 def test_when_searching_a_word_from_one_lesson_then_only_that_lesson_is_found(
-    page: Page, site_url: str,
+    page: Page,
+    site_url: str,
 ) -> None:
     page.goto(f"{site_url}/index.html")
     _search(page, SEARCH_WORD)
@@ -109,7 +116,8 @@ def test_when_searching_a_word_from_one_lesson_then_only_that_lesson_is_found(
 
 
 def test_when_opened_from_disk_then_search_still_works(
-    page: Page, fixture_site: Path,
+    page: Page,
+    fixture_site: Path,
 ) -> None:
     page.goto((fixture_site / "index.html").as_uri())
     _search(page, SEARCH_WORD)
@@ -117,7 +125,8 @@ def test_when_opened_from_disk_then_search_still_works(
 
 
 def test_when_dark_mode_is_toggled_then_the_page_turns_dark_and_stays(
-    page: Page, site_url: str,
+    page: Page,
+    site_url: str,
 ) -> None:
     page.goto(f"{site_url}/index.html")
     body = page.locator("body")
@@ -131,7 +140,8 @@ def test_when_dark_mode_is_toggled_then_the_page_turns_dark_and_stays(
 
 
 def test_when_the_notebook_is_downloaded_then_it_is_the_starter_without_the_solution(
-    page: Page, site_url: str,
+    page: Page,
+    site_url: str,
 ) -> None:
     page.goto(f"{site_url}/{EXERCISE}")
     with page.expect_download() as info:
@@ -144,7 +154,8 @@ def test_when_the_notebook_is_downloaded_then_it_is_the_starter_without_the_solu
 
 
 def test_when_marked_done_then_it_survives_a_reload_and_shows_on_the_roadmap(
-    page: Page, site_url: str,
+    page: Page,
+    site_url: str,
 ) -> None:
     page.goto(f"{site_url}/{LESSON}")
     button = page.locator(".course-done__button")
@@ -158,13 +169,15 @@ def test_when_marked_done_then_it_survives_a_reload_and_shows_on_the_roadmap(
     expect(step.locator("[data-course-count]")).to_have_text("1 of 2 done")
     expect(step).to_have_class("course-step is-started")
     expect(step.locator('[data-course-check="lesson:00-first-steps/01-counting"]')).to_have_class(
-        "course-check is-done")
+        "course-check is-done"
+    )
     stored = page.evaluate("localStorage.getItem('course-progress:v1')")
     assert "lesson:00-first-steps/01-counting" in json.loads(stored)
 
 
 def test_when_a_lesson_shows_math_callouts_and_answers_then_they_are_styled(
-    page: Page, site_url: str,
+    page: Page,
+    site_url: str,
 ) -> None:
     page.goto(f"{site_url}/{LESSON}")
     expect(page.locator(".jp-RenderedMarkdown .katex").first).to_be_visible()
@@ -178,10 +191,18 @@ def test_when_a_lesson_shows_math_callouts_and_answers_then_they_are_styled(
 
 
 def test_when_every_kind_of_page_loads_then_nothing_is_fetched_from_elsewhere(
-    page: Page, site_url: str,
+    page: Page,
+    site_url: str,
 ) -> None:
-    for path in ("index.html", "start-here.html", "roadmap.html", LESSON, EXERCISE,
-                 "solutions/00-first-steps/hello/index.html", "glossary.html"):
+    for path in (
+        "index.html",
+        "start-here.html",
+        "roadmap.html",
+        LESSON,
+        EXERCISE,
+        "solutions/00-first-steps/hello/index.html",
+        "glossary.html",
+    ):
         page.goto(f"{site_url}/{path}")
         page.wait_for_load_state("networkidle")
     # the `page` fixture asserts that no request left 127.0.0.1
@@ -195,10 +216,10 @@ def test_screenshots(browser: Browser, site_url: str, elsewhere: list[str], sche
     context = _context(browser, elsewhere, scheme)
     page = context.new_page()
     page.goto(f"{site_url}/index.html")  # one lesson done, so the roadmap shows progress
-    page.evaluate("localStorage.setItem('course-progress:v1', "
-                  "JSON.stringify({'lesson:00-first-steps/01-counting': 'today'}))")
-    for name, path in (("home", "index.html"), ("roadmap", "roadmap.html"),
-                       ("exercise", EXERCISE), ("lesson", LESSON)):
+    page.evaluate(
+        "localStorage.setItem('course-progress:v1', JSON.stringify({'lesson:00-first-steps/01-counting': 'today'}))"
+    )
+    for name, path in (("home", "index.html"), ("roadmap", "roadmap.html"), ("exercise", EXERCISE), ("lesson", LESSON)):
         page.goto(f"{site_url}/{path}")
         page.wait_for_load_state("networkidle")
         shot = folder / f"{name}-{scheme}.png"

@@ -37,8 +37,17 @@ def text_of(html: str) -> str:
 
 
 # the attribute that makes each tag fetch something
-FETCHING = {"script": "src", "img": "src", "iframe": "src", "source": "src", "audio": "src",
-            "video": "src", "embed": "src", "object": "data", "link": "href"}
+FETCHING = {
+    "script": "src",
+    "img": "src",
+    "iframe": "src",
+    "source": "src",
+    "audio": "src",
+    "video": "src",
+    "embed": "src",
+    "object": "data",
+    "link": "href",
+}
 # <link> tags that fetch (a "canonical" or "alternate" link is only a reference)
 FETCHING_RELS = {"stylesheet", "icon", "preload", "modulepreload", "manifest", "prefetch"}
 CSS_URL = re.compile(r"url\(['\"]?([^'\")]+)")
@@ -81,8 +90,7 @@ def remote_resources(site: Path) -> dict[str, list[str]]:
         if remote:
             found[str(page.relative_to(site))] = remote
     for sheet in site.rglob("*.css"):
-        remote = [u for u in CSS_URL.findall(sheet.read_text("utf-8"))
-                  if re.match(r"(https?:)?//", u)]
+        remote = [u for u in CSS_URL.findall(sheet.read_text("utf-8")) if re.match(r"(https?:)?//", u)]
         if remote:
             found[str(sheet.relative_to(site))] = remote
     return found
@@ -124,15 +132,23 @@ def test_when_built_then_notebook_download_is_the_starter(fixture_site: Path) ->
 def test_when_built_then_exercise_zip_holds_the_whole_folder(fixture_site: Path) -> None:
     data = (fixture_site / "modules/00-first-steps/exercises/hello/hello.zip").read_bytes()
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    assert sorted(names) == ["hello/.original/hello.ipynb", "hello/exercise.toml", "hello/hello.ipynb",
-                             "hello/names.csv", "hello/test_hello.py"]
+    assert sorted(names) == [
+        "hello/.original/hello.ipynb",
+        "hello/exercise.toml",
+        "hello/hello.ipynb",
+        "hello/names.csv",
+        "hello/test_hello.py",
+    ]
 
 
 def test_when_built_then_solution_page_opens_with_try_first(fixture_site: Path) -> None:
     html = read(fixture_site, "solutions/00-first-steps/hello/index.html")
-    content = html[html.index("md-content"):]
-    first_block = re.search(r'<div class="admonition (\w+)">\s*<p class="admonition-title">'
-                            r"([^<]+)", content)
+    content = html[html.index("md-content") :]
+    first_block = re.search(
+        r'<div class="admonition (\w+)">\s*<p class="admonition-title">'
+        r"([^<]+)",
+        content,
+    )
     assert first_block and first_block.group(2) == "Try it yourself first"
     assert SOLUTION_MARK in html
     assert "Returning lets the checks see the value." in html  # the explanation
@@ -142,8 +158,7 @@ def test_when_built_then_roadmap_shows_every_module_with_hours_prerequisites_and
     fixture_site: Path,
 ) -> None:
     html = read(fixture_site, "roadmap.html")
-    steps = re.findall(r'<li class="course-step" id="step-([\w-]+)" data-course-items="([^"]*)"',
-                       html)
+    steps = re.findall(r'<li class="course-step" id="step-([\w-]+)" data-course-items="([^"]*)"', html)
     assert steps == [
         ("00-first-steps", "lesson:00-first-steps/01-counting exercise:hello"),
         ("01-next-step", "lesson:01-next-step/01-tables"),
@@ -161,9 +176,8 @@ def test_when_built_then_navigation_has_modules_lessons_exercises_and_solutions(
     tabs = re.findall(r'class="md-tabs__link">\s*([^<]+?)\s*</a>', html)
     assert tabs[:5] == ["Home", "Start here", "Roadmap", "Modules", "Solutions"]
     page = read(fixture_site, "modules/00-first-steps/index.html")
-    nav = text_of(page[page.index('md-nav--primary'):page.index("md-content")])
-    for label in ("0. First steps", "Counting quokkas", "Exercise: Say hello",
-                  "1. The next step", "Reading tables"):
+    nav = text_of(page[page.index("md-nav--primary") : page.index("md-content")])
+    for label in ("0. First steps", "Counting quokkas", "Exercise: Say hello", "1. The next step", "Reading tables"):
         assert label in nav
 
 
@@ -190,8 +204,7 @@ def test_when_lesson_runs_at_build_then_its_output_and_plot_are_on_the_page(
 def test_when_built_then_notebook_styles_are_shared_files_not_inlined(fixture_site: Path) -> None:
     html = read(fixture_site, "modules/00-first-steps/01-counting.html")
     assert len(html) < 200_000
-    sheets = re.findall(r'<link rel="stylesheet" href="\.\./\.\./(assets/notebook/\w+\.css)">',
-                        html)
+    sheets = re.findall(r'<link rel="stylesheet" href="\.\./\.\./(assets/notebook/\w+\.css)">', html)
     assert sheets and all((fixture_site / s).is_file() for s in sheets)
 
 
@@ -218,29 +231,32 @@ def test_when_built_then_course_zip_holds_no_solutions(fixture_site: Path) -> No
 
 
 def test_when_solutions_are_off_and_a_stamp_is_set_then_no_solution_and_a_stamped_footer(
-    fixture_course: Path, tmp_path: Path,
+    fixture_course: Path,
+    tmp_path: Path,
 ) -> None:
     root = tmp_path / "course"
     shutil.copytree(fixture_course, root, ignore=shutil.ignore_patterns("site"))
     config = (root / "mkdocs.yml").read_text("utf-8")
-    config = re.sub(r"^  - course\b.*$", "  - course:\n      solutions: false", config, count=1,
-                    flags=re.M)
+    config = re.sub(r"^  - course\b.*$", "  - course:\n      solutions: false", config, count=1, flags=re.M)
     (root / "mkdocs.yml").write_text(config)
     result = build(root, root / "site", env={"COURSE_STAMP": "Version 1.2-test"})
     assert result.returncode == 0, result.stderr[-3000:]
     assert not (root / "site/solutions").exists()
     home = read(root / "site", "index.html")
     assert ">Solutions<" not in home
-    stamp = home[home.index('<div class="course-stamp">'):]
+    stamp = home[home.index('<div class="course-stamp">') :]
     assert stamp.startswith('<div class="course-stamp">Version 1.2-test')
-    assert 'href="./downloads/ai-engineer-course.zip">Download the latest course' in stamp[:stamp.index("</div>")]
+    assert 'href="./downloads/ai-engineer-course.zip">Download the latest course' in stamp[: stamp.index("</div>")]
 
 
 def _bare_course(root: Path) -> Path:
     """The smallest course: one module, no theme extras (a quick build)."""
-    write(root / "mkdocs.yml", "site_name: t\nnav:\n  - index.md\n  - Modules: course:modules\n"
-          "plugins:\n  - mkdocs-jupyter:\n      include: ['*.ipynb']\n      execute: true\n"
-          "      allow_errors: false\n  - course:\n      course_zip: false\n")
+    write(
+        root / "mkdocs.yml",
+        "site_name: t\nnav:\n  - index.md\n  - Modules: course:modules\n"
+        "plugins:\n  - mkdocs-jupyter:\n      include: ['*.ipynb']\n      execute: true\n"
+        "      allow_errors: false\n  - course:\n      course_zip: false\n",
+    )
     write(root / "docs/index.md", "# Home\n")
     write(root / "docs/modules/00-x/index.md", "---\ntitle: X\nhours: 1\n---\n\n# X\n")
     return root
@@ -248,8 +264,7 @@ def _bare_course(root: Path) -> Path:
 
 def test_when_a_lesson_raises_then_the_strict_build_fails(tmp_path: Path) -> None:
     root = _bare_course(tmp_path)
-    write_nb(["#md # Broken", "raise ValueError('this lesson is broken')"],
-             root / "docs/modules/00-x/01-broken.ipynb")
+    write_nb(["#md # Broken", "raise ValueError('this lesson is broken')"], root / "docs/modules/00-x/01-broken.ipynb")
     result = build(root, root / "site")
     assert result.returncode != 0
     assert "this lesson is broken" in result.stdout + result.stderr
@@ -259,10 +274,18 @@ def test_when_a_lesson_raises_ahead_of_the_build_then_nothing_is_cached(tmp_path
     # the parallel pre-run leaves a failing lesson to mkdocs-jupyter, which reports it
     notebook = write_nb(["raise ValueError('broken')"], tmp_path / "broken.ipynb")
     cache = tmp_path / "cache.json"
-    options = {"kernel_name": "", "theme": "", "allow_errors": False, "show_input": True,
-               "no_input": False, "no_prompt": False, "remove_tag_config": {},
-               "highlight_extra_classes": "", "include_requirejs": False,
-               "custom_mathjax_url": ""}
+    options = {
+        "kernel_name": "",
+        "theme": "",
+        "allow_errors": False,
+        "show_input": True,
+        "no_input": False,
+        "no_prompt": False,
+        "remove_tag_config": {},
+        "highlight_extra_classes": "",
+        "include_requirejs": False,
+        "custom_mathjax_url": "",
+    }
     error = _render_to_cache(str(notebook), str(cache), options, toc_depth=6)
     assert "broken" in error
     assert not cache.exists()

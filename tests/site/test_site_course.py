@@ -18,8 +18,10 @@ from tests.site.coursekit import write, write_nb
 
 
 def _course(root: Path) -> Path:
-    write(root / "docs/modules/00-a/index.md",
-          "---\ntitle: Alpha\nhours: 2\nprerequisites: []\nobjectives: [Do a thing]\n---\n")
+    write(
+        root / "docs/modules/00-a/index.md",
+        "---\ntitle: Alpha\nhours: 2\nprerequisites: []\nobjectives: [Do a thing]\n---\n",
+    )
     write_nb(["#md # Second lesson"], root / "docs/modules/00-a/02-second.ipynb")
     write_nb(["#md Intro\n\n# First lesson"], root / "docs/modules/00-a/01-first.ipynb")
     write(root / "docs/modules/00-a/data/table.csv", "a\n1\n")
@@ -42,8 +44,7 @@ def test_when_folders_exist_then_modules_lessons_and_exercises_are_found_in_orde
     alpha, beta = course.modules
     assert (alpha.title, alpha.hours, alpha.number, alpha.label) == ("Alpha", 2.0, "0", "0. Alpha")
     assert [x.title for x in alpha.lessons] == ["First lesson", "Second lesson"]
-    assert [(x.id, x.points, x.notebook.name) for x in alpha.exercises] == [("ex-one", 2.0,
-                                                                             "ex.ipynb")]
+    assert [(x.id, x.points, x.notebook.name) for x in alpha.exercises] == [("ex-one", 2.0, "ex.ipynb")]
     assert [s.title for s in alpha.solutions] == ["One"]
     assert beta.prerequisites == ("00-a",) and beta.hours is None and beta.exercises == ()
 
@@ -75,17 +76,26 @@ def test_when_hours_is_not_a_number_then_the_error_says_so(tmp_path: Path) -> No
 
 def test_when_nav_has_slots_then_they_are_filled_and_empty_ones_dropped(tmp_path: Path) -> None:
     course = _discover(_course(tmp_path))
-    nav = expand_nav([{"Home": "index.md"}, {"Modules": "course:modules"},
-                      {"Solutions": "course:solutions"}], course, with_solutions=False)
+    nav = expand_nav(
+        [{"Home": "index.md"}, {"Modules": "course:modules"}, {"Solutions": "course:solutions"}],
+        course,
+        with_solutions=False,
+    )
     assert nav == [
         {"Home": "index.md"},
-        {"Modules": [
-            {"0. Alpha": ["modules/00-a/index.md",
-                          {"First lesson": "modules/00-a/01-first.ipynb"},
-                          {"Second lesson": "modules/00-a/02-second.ipynb"},
-                          {"Exercise: One": "modules/00-a/exercises/ex/index.md"}]},
-            {"1. Beta": ["modules/01-b/index.md"]},
-        ]},
+        {
+            "Modules": [
+                {
+                    "0. Alpha": [
+                        "modules/00-a/index.md",
+                        {"First lesson": "modules/00-a/01-first.ipynb"},
+                        {"Second lesson": "modules/00-a/02-second.ipynb"},
+                        {"Exercise: One": "modules/00-a/exercises/ex/index.md"},
+                    ]
+                },
+                {"1. Beta": ["modules/01-b/index.md"]},
+            ]
+        },
     ]
 
 
@@ -107,7 +117,7 @@ NOTEBOOK_HTML = (
     '<script>copy()</script><!-- Load mathjax --><script src="https://cdn/x.js"></script>'
     "<!-- End of mathjax configuration -->"
     '<script type="module">import("https://cdn/mermaid.mjs")</script>'
-    "<style type=\"text/css\">.a{}</style><style>.jp{}</style>"
+    '<style type="text/css">.a{}</style><style>.jp{}</style>'
     '<div class="jupyter-wrapper"><table><style scoped>.df{}</style></table>'
     "</div> <!-- jupyter-wrapper --><style>['.a{}']</style>"
 )
@@ -118,5 +128,7 @@ def test_when_notebook_html_is_tidied_then_cdn_loaders_go_and_styles_move_out() 
     assert "https://" not in html and "<script>copy()</script>" in html
     html, styles = extract_styles(html)
     assert styles == [".a{}", ".jp{}"]
-    assert html == ('<script>copy()</script><div class="jupyter-wrapper"><table>'
-                    "<style scoped>.df{}</style></table></div> <!-- jupyter-wrapper -->")
+    assert html == (
+        '<script>copy()</script><div class="jupyter-wrapper"><table>'
+        "<style scoped>.df{}</style></table></div> <!-- jupyter-wrapper -->"
+    )
