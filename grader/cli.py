@@ -123,18 +123,21 @@ def run(target: str | None, extra_checks: Path | None, quiet: bool, **destinatio
 
 def _grade_unless_stopped(notebook: Path, exercise: Any, extra_checks: Path | None, live: bool) -> Any:
     """Grade, with the live line for slow cells; Ctrl-C ends it all, and nothing counts as a result."""
-    from grader.engine import grade_notebook
     from grader.learner.after_grading import hints_already_shown
     from grader.slow_cells import SlowCellLine
 
     slow_line = SlowCellLine() if live else None
+    hints_shown = hints_already_shown(exercise)
     try:
+        if extra_checks is None:  # the background service, when it runs (grader.service); else here
+            from grader.service import grade_via_service
+
+            if (result := grade_via_service(notebook, exercise, hints_shown, slow_line)) is not None:
+                return result
+        from grader.engine import grade_notebook
+
         return grade_notebook(
-            notebook,
-            exercise,
-            extra_checks=extra_checks,
-            hints_shown=hints_already_shown(exercise),
-            slow_line=slow_line,
+            notebook, exercise, extra_checks=extra_checks, hints_shown=hints_shown, slow_line=slow_line
         )
     except KeyboardInterrupt:
         if slow_line is not None:

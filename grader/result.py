@@ -145,6 +145,30 @@ class GradeResult:
         }
 
 
+def result_from_dict(data: dict[str, Any]) -> GradeResult:
+    """A graded result back from its JSON form (`GradeResult.to_dict`), as the grading service sends it."""
+    checks = tuple(CheckResult(**{**c, "outcome": Outcome(c["outcome"])}) for c in data["checks"])
+    errors = tuple(CellError(**{k: v for k, v in e.items() if k != "explanation"}) for e in data["cell_errors"])
+    return GradeResult(
+        exercise_id=data["exercise"] or "",
+        title=data["title"],
+        notebook=data["notebook"],
+        checks=checks,
+        cell_errors=errors,
+        stopped_at=data["stopped_at_cell"],
+        stopped_where=data["stopped_where"],
+        stop_reason=data["stop_reason"],
+        notes=tuple(data["notes"]),
+        out_of_time=data["out_of_time"],
+        next_hint=data["next_hint"],
+        timings=data["timings"],
+        versions=data["versions"],
+        graded_at=data["graded_at"],
+        sandbox=data["sandbox"],
+        problem=data["problem"],
+    )
+
+
 def problem_status(error: Exception) -> Status:
     """Whose problem a grading that could not happen is: the learner's file, or the grader's or course's."""
     return Status.UNGRADABLE if isinstance(error, UngradableInput) else Status.ERROR

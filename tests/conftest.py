@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -10,6 +11,11 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+# Every test grades on its own: no background grading service shared between tests (it would
+# outlive them, and keep one test's settings for the next); tests/grader/test_service.py starts
+# its own, in a folder of its own.
+os.environ["GRADER_NO_SERVICE"] = "1"
 
 REPO = Path(__file__).resolve().parent.parent
 GRADE = [sys.executable, "-m", "grader.cli"]
