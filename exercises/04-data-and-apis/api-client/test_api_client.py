@@ -5,6 +5,7 @@ the learner's kernel as COURSE_API_KEY, calls the learner's function, and reads 
 to see how the client behaved. The server stops at the end of each check.
 """
 
+import time
 from contextlib import contextmanager
 
 import pytest
@@ -14,13 +15,43 @@ from grader import LearnerError as LearnerException  # what the learner's own co
 from grader import points
 
 
+# The learner's waits (time.sleep) advance a clock the check keeps, in a file of the grading's folder,
+# instead of the wall: a Retry-After of 2 s is waited in no time, and the server still sees the gap.
+# Put back after each check: check() inside Jupyter runs these in the learner's own Python.
+VIRTUAL_SLEEP = """
+import time as _time, pathlib as _pathlib
+_course_real_sleep = _time.sleep
+def _course_sleep(seconds, _clock=_pathlib.Path('.course-clock')):
+    _clock.write_text(str(float(_clock.read_text() or 0) + max(0.0, float(seconds))))
+if globals().get('sleep') is _course_real_sleep:
+    sleep = _course_sleep
+_time.sleep = _course_sleep
+"""
+REAL_SLEEP = """
+_time.sleep = _course_real_sleep
+if globals().get('sleep') is _course_sleep:
+    sleep = _course_real_sleep
+"""
+
+
 @contextmanager
 def course_api(nb, **options):
     """A running CourseAPI whose key the learner's kernel finds in COURSE_API_KEY."""
-    # max_requests: a client that retries without end meets a 503 instead of hanging the check
-    with CourseAPI(set_env=False, max_requests=60, **options) as api:
-        nb.run(f"import os; os.environ[{ENV_VAR!r}] = {api.api_key!r}")
-        yield api
+    clock_file = nb.workdir / ".course-clock"
+    clock_file.write_text("0")
+
+    def clock():
+        return time.monotonic() + float(clock_file.read_text() or 0)
+
+    nb.run(VIRTUAL_SLEEP)
+    try:
+        # max_requests: a client that retries without end meets a 503 instead of hanging the check
+        with CourseAPI(set_env=False, max_requests=60, clock=clock, **options) as api:
+            nb.run(f"import os; os.environ[{ENV_VAR!r}] = {api.api_key!r}")
+            yield api
+    finally:
+        nb.run(REAL_SLEEP)
+        clock_file.unlink(missing_ok=True)
 
 
 def _fetch(fetch_all, api, **kwargs):
