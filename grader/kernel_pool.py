@@ -21,6 +21,7 @@ from nbformat import NotebookNode
 
 from grader.exercise import Exercise
 from grader.kernel import RunningKernel, start_kernel
+from grader.libraries import libraries_of
 from grader.prepare import fill_working_folder
 
 _START_TIMEOUT = 60.0
@@ -65,7 +66,28 @@ async def start_spare(exercise: Exercise) -> SpareKernel:
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+    await _import_libraries(kernel, libraries_of(exercise.starter))
     return SpareKernel(kernel, folder, _profile(exercise))
+
+
+async def _import_libraries(kernel: RunningKernel, names: str) -> None:
+    """While the learner edits, the spare imports the exercise's libraries (grader.libraries), as the
+    zygote does for forked kernels: binding no name, recording no history. If it cannot, the
+    learner's notebook imports them itself, as ever."""
+    if not names:
+        return
+    client = kernel.manager.client()
+    client.start_channels()
+    try:
+        await client.wait_for_ready(timeout=_START_TIMEOUT)
+        code = f"[__import__('importlib').import_module(m) for m in {names.split(',')!r}]"
+        msg_id = client.execute(code, silent=True, store_history=False)
+        while (await client.get_shell_msg(timeout=_START_TIMEOUT))["parent_header"].get("msg_id") != msg_id:
+            pass
+    except Exception:
+        pass
+    finally:
+        client.stop_channels()
 
 
 class KernelPool:
