@@ -32,6 +32,18 @@ import nbformat
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "exercises" / "00-start-here" / "greeting"
 SOLUTION = REPO / "solutions" / "00-start-here" / "greeting" / "greeting.ipynb"
+
+
+def use_exercise(exercise_id: str) -> None:
+    """Benchmark another exercise of the course (its reference solution) instead of greeting."""
+    global EXAMPLE, SOLUTION
+    import tomllib
+
+    (toml,) = [t for t in REPO.glob("exercises/*/*/exercise.toml") if tomllib.loads(t.read_text())["id"] == exercise_id]
+    EXAMPLE = toml.parent
+    SOLUTION = REPO / "solutions" / EXAMPLE.parent.name / EXAMPLE.name / tomllib.loads(toml.read_text())["notebook"]
+
+
 GRADE = [sys.executable, "-m", "grader.cli"]
 PAUSE = 2.0  # seconds between saves, as a learner edits: the spare kernel boots meanwhile
 
@@ -58,10 +70,10 @@ def own_execution_times(runs: int) -> list[float]:
 
 
 def _course_copy(tmp: Path) -> Path:
-    folder = tmp / "exercises" / "00-start-here" / "greeting"
-    shutil.copytree(EXAMPLE, folder)
-    shutil.copy(SOLUTION, folder / "greeting.ipynb")
-    return folder / "greeting.ipynb"
+    folder = tmp / "exercises" / EXAMPLE.parent.name / EXAMPLE.name
+    shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns(".original", "__pycache__"))
+    shutil.copy(SOLUTION, folder / SOLUTION.name)
+    return folder / SOLUTION.name
 
 
 def _save(notebook: Path, number: int) -> None:
@@ -86,6 +98,8 @@ def watch_times(runs: int) -> list[float]:
             text=True,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
+            # Ctrl-C is what stops it: a benchmark started in the background inherits SIGINT ignored
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
 
         def read() -> None:
@@ -136,11 +150,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--cold-runs", type=int, default=3)
+    parser.add_argument("--exercise", default="greeting", help="An exercise id (default: greeting).")
     args = parser.parse_args()
+    use_exercise(args.exercise)
     own = statistics.median(own_execution_times(args.runs))
     watch = statistics.median(watch_times(args.runs))
     cold = statistics.median(cold_times(args.cold_runs))
-    print(f"example exercise: greeting (its solution), median of {args.runs} ({args.cold_runs} for cold)")
+    print(f"exercise {args.exercise} (its solution), median of {args.runs} ({args.cold_runs} for cold)")
     print(f"  own execution (cells in a running kernel): {own:6.3f} s")
     print(
         f"  grade watch, save to report:               {watch:6.3f} s   "

@@ -262,4 +262,6 @@ def _interrupt_when_gone(conn: socket.socket) -> threading.Event:
 
 
 if __name__ == "__main__":
+    # SIGINT interrupts a grading whose `grade` hung up; a `grade` started in the background passes it on ignored
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     serve(Path(sys.argv[1]), *(float(a) for a in sys.argv[2:3]))
