@@ -126,8 +126,10 @@ def check_course(
     course_root: Path,
     workers: int | None = None,
     only: str | None = None,
+    with_proofs: bool = True,
 ) -> tuple[list[ExerciseReport], dict[str, list[str]]]:
-    """Check every exercise (or those whose id or module starts with `only`); reports and module problems."""
+    """Check every exercise (or those whose id or module starts with `only`); reports and module problems.
+    `with_proofs=False`: solutions and starters only, the quick check while writing."""
     folders = sorted(p.parent for p in course_root.glob(f"exercises/*/*/{EXERCISE_FILE}"))
     reports: list[ExerciseReport] = []
     jobs: list[tuple[ExerciseReport, str | Proof, Future[Graded]]] = []
@@ -149,12 +151,12 @@ def check_course(
             reports.append(report)
             solution = exercise.solution(course_root)
             try:
-                proofs = read_proofs(solution.parent)
+                proofs = read_proofs(solution.parent) if with_proofs else []
             except ProofsError as error:
                 report.problems.append(str(error))
                 proofs = []
-            report.proofs = f"0/{len(proofs)}" if proofs else "none"
-            report.problems += too_few_proofs(proofs)
+            report.proofs = f"0/{len(proofs)}" if proofs else "none" if with_proofs else "skipped"
+            report.problems += too_few_proofs(proofs) if with_proofs else []
             graded: list[tuple[str | Proof, Path]] = [("solution", solution), ("starter", exercise.starter)]
             graded += [(proof, proof.notebook) for proof in proofs]
             for kind, notebook in graded:

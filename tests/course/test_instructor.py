@@ -133,6 +133,8 @@ def test_when_an_exercise_keeps_too_few_proofs_then_check_says_what_is_missing(c
     toml.write_text('[[wrong]]\nnotebook = "proofs/gone.ipynb"\nmistake = "m"\nloses = { a = "b" }\n')
     done = run_course("check", root=course)
     assert "proofs.toml: [[wrong]] number 1: notebook 'proofs/gone.ipynb' is missing" in done.stdout
+    quick = run_course("check", "--no-proofs", root=course)  # while writing: solutions and starters only
+    assert quick.returncode == 0 and "skipped" in quick.stdout, quick.stdout
 
 
 def test_when_an_author_scaffolds_an_exercise_then_the_three_next_commands_pass(course: Path):
