@@ -152,10 +152,9 @@ def _grade_unless_stopped(notebook: Path, exercise: Any, extra_checks: Path | No
 
 def _print_notes(exercise: Any, notebook: Path, console: Any) -> None:
     """What the learner should know about the notebook itself: repaired, or maybe not the one they meant."""
-    from rich.markup import escape
-
     from grader.learner.other_notebooks import copy_note
     from grader.load import repair_note
+    from grader.markup import escape
 
     for note in (repair_note(notebook), copy_note(exercise, notebook)):
         if note:

@@ -8,10 +8,10 @@ An error in a cell that kept checks from passing comes first, since fixing it is
 from __future__ import annotations
 
 from rich.console import Console
-from rich.markup import escape
 from rich.text import Text
 
 from grader.cell_errors import CellError
+from grader.markup import escape
 from grader.result import CheckResult, GradeResult, Outcome, Status
 
 _MARKS = {

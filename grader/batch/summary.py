@@ -7,11 +7,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from grader.batch.gradebook import Gradebook
 from grader.batch.jobs import ERROR
+from grader.markup import escape
 
 _MOST_FAILED = 3
 _FAILED = ("failed", "timed out")  # "not attempted" says nothing about how hard a check is

@@ -7,11 +7,11 @@ import time
 
 import click
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from grader.instructor.common import course_root, one_line_errors
 from grader.instructor.integrity import check_course
+from grader.markup import escape
 from grader.platform_support import require_linux
 
 

@@ -6,10 +6,10 @@ import os
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 
 from grader.course_map import course_root_of, progress_root
 from grader.exercise import Exercise
+from grader.markup import escape
 from grader.progress import load_progress, update_progress
 from grader.result import GradeResult, Status
 

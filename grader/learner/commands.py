@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
-from rich.markup import escape
 
 from grader.cli_errors import one_line_errors
 from grader.errors import UngradableInput
 from grader.learner.update_command import update_command
+from grader.markup import escape
 
 if TYPE_CHECKING:
     from grader.exercise import Exercise

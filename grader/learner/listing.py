@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from grader.course_map import Module, course_modules
 from grader.exercise import Exercise
+from grader.markup import escape
 from grader.progress import ExerciseProgress, Progress, Standing, load_progress
 
 _BAR_WIDTH = 20

@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 
 from grader.course_map import Module
 from grader.exercise import Exercise
 from grader.learner.after_grading import shown_path
 from grader.learner.listing import Overview, status_text
+from grader.markup import escape
 from grader.progress import Standing
 
 

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
@@ -26,6 +25,7 @@ from grader.errors import GraderError
 from grader.exercise import Exercise
 from grader.kernel_pool import KernelPool
 from grader.learner.after_grading import hints_already_shown, print_after_pass, record_grading, shown_path
+from grader.markup import escape
 from grader.result import GradeResult
 from grader.slow_cells import SlowCellLine
 

@@ -402,3 +402,17 @@ def test_when_a_line_only_mentions_pip_then_it_runs():
 
     source = "%pip list\nprint('pip install x')\n# !pip install x"
     assert without_installs(source) == source
+
+
+REGEX_HINT = r'''
+@points(1, hint=r'Find the ids with re.findall(r"\[(\d+)\]", text), then return [int(x) for x in them].')
+def test_ids(nb):
+    """ids() finds the numbers in brackets"""
+    assert nb.function("ids")("a [1] b [22]") == [1, 22], "ids('a [1] b [22]') should be [1, 22]"
+'''
+
+
+def test_when_a_hint_holds_a_regex_with_brackets_then_it_is_printed_exactly(tmp_path):
+    done = grade_cells(tmp_path, REGEX_HINT, ["def ids(text):\n    return []"])
+    assert done.returncode == 1
+    assert r'Find the ids with re.findall(r"\[(\d+)\]", text), then return [int(x) for x in them].' in done.stdout
