@@ -18,6 +18,7 @@ from grader.errors import CourseError
 EXERCISE_FILE = "exercise.toml"
 NETWORKS = ("none", "loopback")  # "loopback": the kernel may use a network of its own, for a course server
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(\n|\Z)", re.DOTALL)
+_NAMED_EXERCISE = re.compile(r"^\s*(?:[-*]|\d+\.)\s+\*\*([a-z0-9][a-z0-9-]*)\*\*", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,19 @@ def read_module_meta(index: Path) -> ModuleMeta:
         prerequisites=fields_.texts("prerequisites", comma_separated=True),
         hours=None if hours in (None, "") else fields_.number("hours", 0.0),
     )
+
+
+def exercise_ranks(index: Path) -> dict[str, int]:
+    """The exercises a module page names in its lists (`- **id**: ...`), by the order it names them:
+    the order a learner is meant to take them. Unnamed ones come after, by folder name."""
+    try:
+        text = index.read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    ranks: dict[str, int] = {}
+    for name in _NAMED_EXERCISE.findall(text):
+        ranks.setdefault(name, len(ranks))
+    return ranks
 
 
 def _limits(path: Path, table: object) -> Limits:

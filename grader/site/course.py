@@ -12,7 +12,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.course_model import EXERCISE_FILE, read_exercise_meta, read_front_matter, read_module_meta
+from grader.course_model import (
+    EXERCISE_FILE,
+    exercise_ranks,
+    read_exercise_meta,
+    read_front_matter,
+    read_module_meta,
+)
 from grader.errors import CourseError
 from grader.files import is_backup
 
@@ -161,8 +167,12 @@ def _subdirs(folder: Path) -> list[Path]:
 def _read_module(module_id: str, docs: Path, exercises: Path, solutions: Path) -> Module:
     index = docs / "index.md"
     meta = read_module_meta(index)
+    ranks = exercise_ranks(index)  # the order the module page names them, as `grade next` offers them
     exercise_list = tuple(
-        read_exercise(module_id, folder) for folder in _subdirs(exercises) if (folder / EXERCISE_FILE).is_file()
+        sorted(
+            (read_exercise(module_id, f) for f in _subdirs(exercises) if (f / EXERCISE_FILE).is_file()),
+            key=lambda ex: (ranks.get(ex.id, len(ranks)), ex.slug),
+        )
     )
     by_slug = {ex.slug: ex for ex in exercise_list}
     return Module(

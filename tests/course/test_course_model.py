@@ -97,3 +97,22 @@ def test_the_whole_course_reads_without_a_complaint():
     for index in sorted(REPO.glob("docs/modules/*/index.md")):
         meta = read_module_meta(index)
         assert meta.title and meta.objectives and meta.hours, index
+
+
+def test_exercises_come_in_the_order_the_module_page_names_them(course: Path):
+    # grade next, grade list, the site and the book: as the page lists them, not by folder name
+    from grader.course_map import course_modules
+    from grader.exercise import all_exercises
+
+    module = course / "exercises/00-start-here"
+    for name in ("alpha", "zeta"):
+        shutil.copytree(module / "greeting", module / name)
+        toml = module / name / "exercise.toml"
+        toml.write_text(toml.read_text(encoding="utf-8").replace('id = "greeting"', f'id = "{name}"'))
+    index = course / "docs/modules/00-start-here/index.md"
+    front_matter = index.read_text(encoding="utf-8").split("---")[1]
+    index.write_text(f"---{front_matter}---\n\n# Start here\n\n- **zeta**: first\n1. **greeting**: then\n")
+    expected = ["zeta", "greeting", "alpha"]  # named ones in the page's order, then the others by folder
+    assert [e.id for e in course_modules(course)[0].exercises] == expected
+    assert [e.id for e in all_exercises(course)] == expected
+    assert [e.id for e in site(course).modules[0].exercises] == expected
