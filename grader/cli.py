@@ -115,7 +115,7 @@ def run(target: str | None, extra_checks: Path | None, quiet: bool, **destinatio
         console = Console(highlight=False, emoji=False, soft_wrap=True)
         print_report(result, console)
         print_after_pass(result, exercise, console)
-        _print_notes(exercise, notebook, console)
+        _print_copy_note(exercise, notebook, console)
     if warning:
         click.secho(f"grade: {warning}", fg="yellow", err=True)
     sys.exit(result.exit_code)
@@ -150,15 +150,13 @@ def _grade_unless_stopped(notebook: Path, exercise: Any, extra_checks: Path | No
         sys.exit(EXIT_STOPPED)
 
 
-def _print_notes(exercise: Any, notebook: Path, console: Any) -> None:
-    """What the learner should know about the notebook itself: repaired, or maybe not the one they meant."""
+def _print_copy_note(exercise: Any, notebook: Path, console: Any) -> None:
+    """Whether the notebook graded may not be the one the learner meant (a copy saved later)."""
     from grader.learner.other_notebooks import copy_note
-    from grader.load import repair_note
     from grader.markup import escape
 
-    for note in (repair_note(notebook), copy_note(exercise, notebook)):
-        if note:
-            console.print(f"\n [yellow]Note:[/] {escape(note)}")
+    if note := copy_note(exercise, notebook):
+        console.print(f"\n [yellow]Note:[/] {escape(note)}")
 
 
 def _write_formats(result: Any, destinations: dict[str, str | None]) -> None:

@@ -19,7 +19,7 @@ from grader.errors import GraderBroken
 from grader.exercise import Exercise
 from grader.hints import next_hint
 from grader.kernel import RunningKernel, start_kernel
-from grader.load import load_notebook
+from grader.load import load_notebook, repair_note
 from grader.prepare import fill_working_folder
 from grader.result import CheckResult, GradeResult, versions
 from grader.sandbox import sandbox_notes, sandbox_status
@@ -85,7 +85,7 @@ def grade_notebook(
         stopped_at=execution.stopped_at,
         stop_reason=execution.stop_reason,
         stopped_where=execution.stopped_where,
-        notes=(*execution.notes, *sandbox_notes()),
+        notes=(*filter(None, [repair_note(notebook)]), *execution.notes, *sandbox_notes()),
         out_of_time=execution.out_of_time,
         next_hint=next_hint(exercise, checks, hints_shown),
         timings={

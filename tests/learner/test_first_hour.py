@@ -209,6 +209,8 @@ def test_when_another_editor_wrote_the_notebook_then_it_is_repaired_graded_and_s
         "Jupyter); it was tidied in memory to be graded, and your file was not changed."
     ) in done.stdout
     assert json.loads((folder / "greeting.ipynb").read_text()) == data
+    as_json = json.loads(grade_here("greeting", "--json", "-", cwd=folder).stdout)  # and in the record
+    assert any(note.startswith("greeting.ipynb was saved in a slightly different format") for note in as_json["notes"])
 
 
 def test_when_a_notebook_truly_cannot_be_read_then_one_plain_line_without_schema_words(zip_course: Path):
