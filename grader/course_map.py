@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.course_model import ModuleMeta, exercise_ranks, read_module_meta
+from grader.course_model import ModuleMeta, page_order, read_module_meta
 from grader.errors import CourseError, GraderError, UngradableInput
 from grader.exercise import EXERCISE_FILE, Exercise, find_course_root, load_exercise
 
@@ -49,8 +49,8 @@ def _readable_exercises(module_folder: Path) -> list[Exercise]:
             exercises.append(load_exercise(toml_path.parent))
         except GraderError:
             pass  # a half-written exercise must not hide the others; grading it says what is wrong
-    ranks = exercise_ranks(module_folder.parent.parent / "docs" / "modules" / module_folder.name / "index.md")
-    return sorted(exercises, key=lambda e: (ranks.get(e.id, len(ranks)), e.folder.name))
+    order = page_order(module_folder.parent.parent / "docs" / "modules" / module_folder.name / "index.md")
+    return sorted(exercises, key=lambda e: order(e.id, e.folder.name))
 
 
 def course_root_of(exercise: Exercise) -> Path | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -131,29 +132,29 @@ def read_module_meta(index: Path) -> ModuleMeta:
     )
 
 
-def exercise_ranks(index: Path) -> dict[str, int]:
-    """The exercises a module page names in its lists (`- **id**: ...`), by the order it names them:
-    the order a learner is meant to take them. Unnamed ones come after, by folder name."""
+def page_order(index: Path) -> Callable[[str, str], tuple[int, str]]:
+    """A sort key for a module's exercises, from (id, folder name): first those its page names in
+    its lists (`- **id**: ...`), in that order, the order a learner is meant to take them; then
+    the others, by folder name."""
     try:
-        text = index.read_text(encoding="utf-8")
+        names = _NAMED_EXERCISE.findall(index.read_text(encoding="utf-8"))
     except OSError:
-        return {}
-    ranks: dict[str, int] = {}
-    for name in _NAMED_EXERCISE.findall(text):
-        ranks.setdefault(name, len(ranks))
-    return ranks
+        names = []
+    ranks = {name: rank for rank, name in reversed(list(enumerate(names)))}  # a name's first mention
+    return lambda exercise_id, folder_name: (ranks.get(exercise_id, len(ranks)), folder_name)
 
 
 def _limits(path: Path, table: object) -> Limits:
     if not isinstance(table, dict):
         raise CourseError(f"{path}: `limits` should be a table ([limits]).")
-    known = {f.name: f for f in fields(Limits)}
+    defaults = Limits()
     for name, value in table.items():
-        if name not in known:
-            raise CourseError(f"{path}: `limits.{name}` is not a limit; the limits are {', '.join(known)}.")
+        if not hasattr(defaults, name):
+            names = ", ".join(f.name for f in fields(Limits))
+            raise CourseError(f"{path}: `limits.{name}` is not a limit; the limits are {names}.")
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             raise CourseError(f"{path}: `limits.{name}` should be a positive number, not {value!r}.")
-    values: dict[str, Any] = {k: (int(v) if known[k].type == "int" else float(v)) for k, v in table.items()}
+    values: dict[str, Any] = {k: type(getattr(defaults, k))(v) for k, v in table.items()}  # int or float, as declared
     return Limits(**values)
 
 

@@ -111,8 +111,8 @@ async def execute_notebook(
                 break
             if replies.get(index, {}).get("ename") == TIMEOUT_ENAME and not client.timeouts_on_kernel_clock:
                 raise GraderError(
-                    "nbclient stopped a cell by the wall clock, not the kernel's: "
-                    "install the nbclient version pyproject.toml names."
+                    "The grader's copy of nbclient stopped a cell by the wall clock instead of your "
+                    "notebook's own running time. Reinstall the course (pip install -e .) and grade again."
                 )
     finally:
         if client.kc is not None:

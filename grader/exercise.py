@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.course_model import EXERCISE_FILE, Limits, exercise_id_of, exercise_ranks, read_exercise_meta
+from grader.course_model import EXERCISE_FILE, Limits, exercise_id_of, page_order, read_exercise_meta
 from grader.errors import UngradableInput
 from grader.files import is_backup
 
@@ -124,10 +124,8 @@ def find_course_root(start: Path | None = None) -> Path | None:
 def all_exercises(course_root: Path) -> list[Exercise]:
     """Every exercise of the course, in roadmap order: by module, then as the module page names them."""
     exercises = [load_exercise(p.parent) for p in sorted(course_root.glob(f"exercises/*/*/{EXERCISE_FILE}"))]
-    ranks = {
-        m: exercise_ranks(course_root / "docs" / "modules" / m / "index.md") for m in {e.module for e in exercises}
-    }
-    return sorted(exercises, key=lambda e: (e.module, ranks[e.module].get(e.id, len(ranks[e.module])), e.folder.name))
+    orders = {m: page_order(course_root / "docs" / "modules" / m / "index.md") for m in {e.module for e in exercises}}
+    return sorted(exercises, key=lambda e: (e.module, *orders[e.module](e.id, e.folder.name)))
 
 
 def exercise_ids(course_root: Path) -> dict[str, Path]:

@@ -51,7 +51,7 @@ def require_upstream() -> None:
     if missing:
         raise GraderError(
             f"This version of nbclient or jupyter_client no longer has {', '.join(missing)}, which "
-            "the grader relies on; install the versions pyproject.toml names."
+            "the grader relies on. Reinstall the course (pip install -e .) and grade again."
         )
 
 

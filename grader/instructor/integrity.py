@@ -37,12 +37,20 @@ class ExerciseReport:
     points: float = 0.0
     solution: str = "-"
     starter: str = "-"
-    proofs: str = "-"  # proofs that held / proofs kept beside the solution
+    proofs_kept: int | None = None  # None: proofs not graded (--no-proofs)
+    proofs_held: int = 0
     problems: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def proofs(self) -> str:
+        """The table's column: proofs that held, of those kept beside the solution."""
+        if self.proofs_kept is None:
+            return "skipped"
+        return f"{self.proofs_held}/{self.proofs_kept}" if self.proofs_kept else "none"
 
 
 @dataclass(frozen=True)
@@ -155,21 +163,20 @@ def check_course(
             except ProofsError as error:
                 report.problems.append(str(error))
                 proofs = []
-            report.proofs = f"0/{len(proofs)}" if proofs else "none" if with_proofs else "skipped"
-            report.problems += too_few_proofs(proofs) if with_proofs else []
+            if with_proofs:
+                report.proofs_kept = len(proofs)
+                report.problems += too_few_proofs(proofs)
             graded: list[tuple[str | Proof, Path]] = [("solution", solution), ("starter", exercise.starter)]
             graded += [(proof, proof.notebook) for proof in proofs]
             for kind, notebook in graded:
                 if notebook.is_file():
                     jobs.append((report, kind, pool.submit(_grade_quietly, str(notebook), str(folder))))
-        held: dict[str, int] = {}
         for report, kind, future in jobs:
             outcome = future.result()
             if isinstance(kind, Proof):
                 problems = broken_promises(kind, outcome.status, list(outcome.checks))
                 report.problems += problems
-                held[report.exercise] = held.get(report.exercise, 0) + (not problems)
-                report.proofs = f"{held[report.exercise]}/{report.proofs.split('/')[1]}"
+                report.proofs_held += not problems
             else:
                 _judge(report, kind, outcome)
     return reports, module_problems(course_root)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from grader.course_model import (
     EXERCISE_FILE,
-    exercise_ranks,
+    page_order,
     read_exercise_meta,
     read_front_matter,
     read_module_meta,
@@ -167,11 +167,11 @@ def _subdirs(folder: Path) -> list[Path]:
 def _read_module(module_id: str, docs: Path, exercises: Path, solutions: Path) -> Module:
     index = docs / "index.md"
     meta = read_module_meta(index)
-    ranks = exercise_ranks(index)  # the order the module page names them, as `grade next` offers them
+    order = page_order(index)  # the order the module page names them, as `grade next` offers them
     exercise_list = tuple(
         sorted(
             (read_exercise(module_id, f) for f in _subdirs(exercises) if (f / EXERCISE_FILE).is_file()),
-            key=lambda ex: (ranks.get(ex.id, len(ranks)), ex.slug),
+            key=lambda ex: order(ex.id, ex.slug),
         )
     )
     by_slug = {ex.slug: ex for ex in exercise_list}

@@ -151,3 +151,31 @@ def test_when_a_notebook_kills_the_zygote_then_it_is_started_again(exercise, tmp
         monkeypatch.delenv("GRADER_NO_SANDBOX")
         sandbox_status.cache_clear()
     assert result.status is Status.PASSED
+
+
+SPARE_IMPORTED = '''
+@points(1)
+def test_preloaded(nb):
+    """numpy was imported by the spare kernel before the notebook's first cell, binding no name"""
+    assert nb.value("had_numpy") is True
+    assert nb.value("bound") is False
+'''
+
+
+def test_a_spare_kernel_for_watch_imports_its_exercises_libraries_while_the_learner_edits(exercise, tmp_path):
+    from grader.kernel_pool import KernelPool
+
+    folder = exercise(SPARE_IMPORTED, cells=("import numpy as np\nvalue = ...",))  # the starter names numpy
+    notebook = write_nb(
+        ["import sys\nhad_numpy = 'numpy' in sys.modules\nbound = 'numpy' in globals() or 'm' in globals()"],
+        tmp_path / "learner" / "demo.ipynb",
+    )
+    pool = KernelPool()
+    try:
+        pool.prepare(load_exercise(folder))
+        spare = pool.take(load_exercise(folder))
+        assert spare is not None
+        result = grade_notebook(notebook, load_exercise(folder), spare=spare)
+    finally:
+        pool.close()
+    assert result.status is Status.PASSED, result.checks[0].message

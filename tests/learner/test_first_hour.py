@@ -293,3 +293,9 @@ def test_when_an_exercise_toml_does_not_name_its_notebook_then_course_check_says
 
     assert exercise.notebook_name == "greeting.ipynb"
     assert 'exercise.toml does not name its notebook (notebook = "greeting.ipynb")' in static_problems(exercise, REPO)
+
+
+def test_in_the_downloaded_course_exercises_come_in_the_order_their_module_pages_give(zip_course: Path):
+    listed = _listed(zip_course)
+    for before, after in (("two-proportion-test", "ab-readout"), ("psi", "alert-rules"), ("tidy-join", "sql-joins")):
+        assert listed.index(before) < listed.index(after), listed

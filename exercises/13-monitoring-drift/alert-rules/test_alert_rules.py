@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from courselib.ticket_logs import ticket_day
 from grader import NotAttempted, points
 
 FLOOR = 0.0001
@@ -34,32 +35,6 @@ CHECK_RULES = [
 
 
 # ------------------------------------------------------------------ the log generator
-# A copy of ticket_features and ticket_day in docs/modules/13-monitoring-drift/data/make_data.py.
-LABELS = ["billing", "technical", "account", "unknown"]
-
-
-def ticket_features(rng, rows):
-    words = np.round(rng.lognormal(np.log(60), 0.5, rows)).astype(int) + 1
-    account_age_days = np.round(rng.exponential(400, rows)).astype(int)
-    return words, account_age_days
-
-
-def ticket_day(rng, day, rows, *, slow=1.0, longer=1.0, error_rate=0.02, unknown=0.05, from_hour=0, to_hour=24,
-               slow_from_hour=0):
-    words, account_age_days = ticket_features(rng, rows)
-    words = np.round(words * longer).astype(int)
-    shares = [*(np.array([0.40, 0.35, 0.25]) * (1 - unknown)), unknown]
-    prediction = rng.choice(LABELS, rows, p=shares)
-    seconds = np.sort(rng.integers(from_hour * 3600, to_hour * 3600, rows))
-    latency = rng.gamma(4.0, 120.0, rows) + 2.0 * words
-    latency = np.round(np.where(seconds >= slow_from_hour * 3600, latency * slow, latency)).astype(int)
-    error = (rng.random(rows) < error_rate).astype(int)
-    cost = np.round(0.0015 + 0.00002 * words, 5)
-    stamps = (pd.Timestamp(day) + pd.to_timedelta(seconds, unit="s")).strftime("%Y-%m-%d %H:%M:%S")
-    return pd.DataFrame({"timestamp": stamps, "words": words, "account_age_days": account_age_days,
-                         "prediction": prediction, "latency_ms": latency, "error": error, "cost_usd": cost})
-
-
 def week(seed, **special):
     """Seven days of logs; special[i] changes day i (0 = Monday): its size or its incident."""
     rng = np.random.default_rng(seed)
